@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+
+export function register(program: Command): void {
+  program
+    .command('diagram')
+    .description('(not built yet)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new CliError('`stepwise diagram` is not built yet in this version.', 2);
+    });
+}
