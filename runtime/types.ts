@@ -1,0 +1,146 @@
+/**
+ * Public types of the runtime (the CLI and the embedded API code against these).
+ * Stable contract: fields are only added. Records mirror rows of the store (P-2)
+ * with JSON columns already parsed.
+ */
+import type { CompiledFlow } from '../compiler/ir.js';
+import type { Executor } from './executors/types.js';
+
+/** Injected time source (D-R3): every timestamp and timer uses it. */
+export interface Clock {
+  now(): number;
+}
+
+export interface OpenOptions {
+  /** Contains `.stepwise/` (created with the db when missing). */
+  projectDir: string;
+  /** Default `<projectDir>/.stepwise/stepwise.db`; env `STEPWISE_DB` overrides. */
+  dbPath?: string;
+  clock?: Clock;
+  /** Override/extend the executor registry (tests, bench no-op executor). */
+  executors?: Record<string, Executor>;
+  /** e.g. `cli:<pid>`; default `cli:${process.pid}`. */
+  owner?: string;
+}
+
+export type JobStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+
+export interface JobMetadata {
+  sys: Record<string, unknown>;
+  app: Record<string, unknown>;
+}
+
+export interface JobRecord {
+  id: string;
+  name: string;
+  objective: string;
+  status: JobStatus;
+  inputs: Record<string, unknown>;
+  flowHash: string;
+  flowName: string;
+  parentJobId: string | null;
+  parentRunId: string | null;
+  workspace: string;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  runnerPid: number | null;
+  heartbeatAt: string | null;
+  metadata: JobMetadata;
+}
+
+export type RunStatus = 'running' | 'suspended' | 'delegated' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+
+export interface RunRecord {
+  id: string;
+  jobId: string;
+  stepName: string;
+  attempt: number;
+  status: RunStatus;
+  inputs: Record<string, unknown>;
+  /** Local binding name (or dep step) → run id it was resolved from (E-6). */
+  depRunIds: Record<string, string>;
+  artifact: Record<string, unknown> | null;
+  error: string | null;
+  errorCategory: string | null;
+  executorState: Record<string, unknown> | null;
+  executorMeta: Record<string, unknown> | null;
+  watch: Record<string, unknown> | null;
+  subJobId: string | null;
+  pid: number | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** P-4 envelope; `event_id` is the events table rowid (monotonic, no gaps). */
+export interface EventEnvelope {
+  event: string;
+  job_id: string;
+  timestamp: string;
+  event_id: number;
+  metadata: JobMetadata;
+  data: Record<string, unknown>;
+  step?: string;
+}
+
+export type JobOutcome = { status: 'completed' | 'failed' | 'cancelled' | 'paused' | 'suspended'; job: JobRecord };
+
+export interface CreateJobOptions {
+  inputs: Record<string, unknown>;
+  name?: string;
+  objective?: string;
+  metadata?: { sys?: Record<string, unknown>; app?: Record<string, unknown> };
+}
+
+export interface ListJobsFilter {
+  status?: JobStatus;
+  limit?: number;
+  topLevelOnly?: boolean;
+  name?: string;
+}
+
+export interface PauseInfo {
+  reason: string;
+  step?: string;
+  rule?: string;
+  target?: string;
+}
+
+export interface StoreReader {
+  getJob(id: string): JobRecord | undefined;
+  listJobs(filter?: ListJobsFilter): JobRecord[];
+  /** Attempt order. */
+  listRuns(jobId: string, step?: string): RunRecord[];
+  getRun(runId: string): RunRecord | undefined;
+  listEvents(filter?: { jobId?: string; sinceEventId?: number }): EventEnvelope[];
+  getFlow(hash: string): CompiledFlow | undefined;
+  /** E-13, declaration order. */
+  terminalOutputs(jobId: string): unknown[];
+  completedOutputs(jobId: string): unknown[];
+  /** D-14: never "Unknown error". */
+  failureInfo(jobId: string): { error: string; failedStep: string | null };
+  pauseInfo(jobId: string): PauseInfo | null;
+}
+
+export interface Stepwise {
+  readonly store: StoreReader;
+  /** job.status 'pending'. */
+  createJob(flow: CompiledFlow, opts: CreateJobOptions): JobRecord;
+  /** pending → running, dispatch. */
+  startJob(jobId: string): void;
+  /**
+   * Resolves when the job is completed | failed | cancelled | paused, or 'suspended'
+   * (no running/delegated run and ≥1 suspended run). Drives the job if this process
+   * owns it; adopts it first if its owner is dead.
+   */
+  waitForJob(jobId: string, opts?: { signal?: AbortSignal }): Promise<JobOutcome>;
+  pauseJob(jobId: string): void;
+  resumeJob(jobId: string): void;
+  cancelJob(jobId: string): void;
+  rerunStep(jobId: string, step: string): void;
+  /** Reconcile unfinished attempts of jobs whose owner is dead (D-R2), re-arm timers (D-R3), continue them. */
+  recover(): Promise<{ jobsResumed: string[] }>;
+  /** Live events (progress lines, hooks). Returns an unsubscribe function. */
+  onEvent(listener: (e: EventEnvelope) => void): () => void;
+  close(): Promise<void>;
+}
