@@ -44,7 +44,20 @@ export default tseslint.config(
   {
     // The runtime may read the compiler's IR, but only as types (DESIGN §2).
     files: ['runtime/**/*.ts'],
-    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../compiler/**', '../../compiler/**', '../../../compiler/**'],
+              allowTypeImports: true,
+              message: "DESIGN §2: runtime/ reads the compiler's IR with `import type` only.",
+            },
+          ],
+        },
+      ],
+    },
   },
 );
 export { rooms };

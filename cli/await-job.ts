@@ -1,0 +1,67 @@
+/**
+ * Waits for a job in this process (driving it, D-R1) and prints the outcome: the CLI-5
+ * JSON for `--wait`, a short human summary otherwise. SIGINT/SIGTERM cancel the job
+ * (CLI-2: exit 4 when waiting with --wait, 130 for a headless run).
+ */
+import type { JobOutcome, Stepwise } from '../runtime/types.js';
+import { buildWaitReport } from './wait-json.js';
+import { attachProgress } from './progress.js';
+
+export type AwaitMode = 'wait' | 'headless' | 'headless-json';
+
+export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode): Promise<number> {
+  const progress =
+    mode !== 'wait' || process.stderr.isTTY ? attachProgress(engine, jobId, { tty: Boolean(process.stderr.isTTY) }) : () => {};
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write('\nstepwise: interrupted — cancelling the job…\n');
+    try {
+      engine.cancelJob(jobId);
+    } catch {
+      // the job may already be terminal; the wait below reports what it is
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let outcome: JobOutcome;
+  try {
+    outcome = await engine.waitForJob(jobId);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress();
+  }
+  const report = buildWaitReport(engine.store, outcome);
+  if (mode === 'wait' || mode === 'headless-json') {
+    process.stdout.write(`${JSON.stringify(report.json, null, mode === 'wait' ? 0 : 2)}\n`);
+  } else {
+    process.stdout.write(humanSummary(report.json));
+  }
+  if (interrupted && outcome.status === 'cancelled') return mode === 'wait' ? 4 : 130;
+  return report.exitCode;
+}
+
+function humanSummary(j: Record<string, any>): string {
+  switch (j.status) {
+    case 'completed':
+      return `Job ${j.job_id} completed in ${j.duration_seconds}s.\nOutputs:\n${JSON.stringify(j.outputs, null, 2)}\n`;
+    case 'failed':
+      return `Job ${j.job_id} failed${j.failed_step ? ` at step '${j.failed_step}'` : ''}: ${j.error}\nSee \`stepwise status ${j.job_id}\` and \`stepwise logs ${j.job_id}\`.\n`;
+    case 'cancelled':
+      return `Job ${j.job_id} was cancelled.\n`;
+    case 'paused':
+      return `Job ${j.job_id} is paused (${j.reason}${j.step ? ` at step '${j.step}'` : ''}).\nContinue it with: ${j.resume_command}\n`;
+    case 'suspended':
+      return (
+        `Job ${j.job_id} is waiting for input:\n` +
+        (j.suspended_steps as any[])
+          .map((s) => `  ${s.step} (run ${s.run_id}): ${s.prompt}\n    stepwise fulfill ${s.run_id} '{${(s.fields as string[]).map((f) => `"${f}": …`).join(', ')}}'`)
+          .join('\n') +
+        '\n'
+      );
+    default:
+      return `${JSON.stringify(j)}\n`;
+  }
+}

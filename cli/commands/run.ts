@@ -1,0 +1,94 @@
+/**
+ * `stepwise run <flow>` (CLI-3, CLI-4, CLI-5). Headless by default with progress on stderr;
+ * `--wait` prints exactly one JSON object on stdout; `--async` starts a detached runner and
+ * returns the job id at once.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { ensureProjectDir } from '../project.js';
+import { loadFlow } from '../flow-loader.js';
+import { collectInputs, missingInputs } from '../inputs.js';
+import { openEngine } from '../engine.js';
+import { awaitJob } from '../await-job.js';
+import { errorReport } from '../wait-json.js';
+
+interface RunOptions {
+  wait?: boolean;
+  async?: boolean;
+  input: string[];
+  varsFile?: string;
+  name?: string;
+  objective?: string;
+  output?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command('run <flow>')
+    .description('run a flow (file, directory with FLOW.yaml, or flow name)')
+    .option('--wait', 'block until the job settles and print exactly one JSON object (for agents)')
+    .option('--async', 'start the job in the background and print its id')
+    .option('--input <key=value>', 'a job input (repeatable; value @path reads a file)', collect, [])
+    .option('--vars-file <path>', 'inputs from a YAML or JSON file')
+    .option('--name <name>', 'a name for the job')
+    .option('--objective <text>', 'what the job is for (default: the flow name)')
+    .option('--output <format>', 'json: print the result as JSON')
+    .action(async (ref: string, opts: RunOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as { projectDir?: string };
+      if (opts.wait && opts.async) throw new CliError('--wait and --async cannot be combined: pick one.', 2);
+      if (opts.output && opts.output !== 'json') throw new CliError(`--output ${opts.output} is not supported; use --output json.`, 2);
+      process.exitCode = await run(ref, opts, globals.projectDir);
+    });
+}
+
+async function run(ref: string, opts: RunOptions, projectOverride: string | undefined): Promise<number> {
+  const json = Boolean(opts.wait || opts.async);
+  let projectDir: string;
+  let jobId: string;
+  let engine;
+  try {
+    projectDir = ensureProjectDir(projectOverride);
+    const { flow, warnings } = loadFlow(ref, projectDir, { color: !json && Boolean(process.stderr.isTTY) });
+    if (!json && warnings.length > 0) process.stderr.write(`(${warnings.length} warning${warnings.length === 1 ? '' : 's'}; see \`stepwise validate ${ref}\`)\n`);
+    const inputs = collectInputs(flow, opts, process.cwd());
+    const missing = missingInputs(flow, inputs, ref);
+    if (missing) throw new CliError(missing, 2);
+    engine = await openEngine(projectDir);
+    const job = engine.createJob(flow, { inputs, name: opts.name, objective: opts.objective });
+    jobId = job.id;
+  } catch (err) {
+    if (err instanceof CliError && json) {
+      const r = errorReport(err.message, err.exitCode);
+      process.stdout.write(`${JSON.stringify(r.json)}\n`);
+      return r.exitCode;
+    }
+    throw err;
+  }
+  if (opts.async) {
+    await engine.close();
+    startDetachedRunner(jobId, projectDir);
+    process.stdout.write(`${JSON.stringify({ job_id: jobId, status: 'running' })}\n`);
+    return 0;
+  }
+  try {
+    engine.startJob(jobId);
+    return await awaitJob(engine, jobId, opts.wait ? 'wait' : opts.output === 'json' ? 'headless-json' : 'headless');
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `--async`: a detached `stepwise __drive <job>` owns the job; this process returns at once. */
+function startDetachedRunner(jobId: string, projectDir: string): void {
+  const bin = fileURLToPath(new URL('../bin/stepwise.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, '__drive', jobId, '--project-dir', projectDir], {
+    detached: true,
+    stdio: 'ignore',
+    cwd: projectDir,
+  });
+  child.unref();
+}

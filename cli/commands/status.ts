@@ -1,0 +1,85 @@
+/**
+ * `stepwise status <job> [--output json]`: the job and every step's runs in declaration and
+ * attempt order (shape: ../shared/conformance/README.md; fields of CLI-6 added).
+ */
+import type { Command } from 'commander';
+import type { StoreReader } from '../../runtime/types.js';
+import { CliError } from '../cli-error.js';
+import { requireProjectDir } from '../project.js';
+import { openEngine } from '../engine.js';
+
+export function register(program: Command): void {
+  program
+    .command('status <job>')
+    .description("show a job's state and each step's runs")
+    .option('--output <format>', 'json')
+    .action(async (jobId: string, opts: { output?: string }, cmd: Command) => {
+      const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
+      try {
+        const status = jobStatus(engine.store, jobId);
+        if (opts.output === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+        else process.stdout.write(humanStatus(status));
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+export function jobStatus(store: StoreReader, jobId: string): Record<string, any> {
+  const job = store.getJob(jobId);
+  if (!job) throw new CliError(`no job '${jobId}' in this project. List jobs with \`stepwise jobs\`.`, 1);
+  const flow = store.getFlow(job.flowHash);
+  const runs = store.listRuns(jobId);
+  const names = flow ? flow.steps.map((s) => s.name) : [...new Set(runs.map((r) => r.stepName))];
+  const steps = names.map((name) => {
+    const mine = runs.filter((r) => r.stepName === name);
+    const step = flow?.steps.find((s) => s.name === name);
+    const latest = mine.at(-1);
+    return {
+      name,
+      type: step?.kind ?? 'unknown',
+      status: latest?.status ?? 'pending',
+      attempt: latest?.attempt ?? 0,
+      depends_on: flow?.deps.dependsOn[name] ?? [],
+      runs: mine.map((r) => ({
+        run_id: r.id,
+        attempt: r.attempt,
+        status: r.status,
+        artifact: r.artifact,
+        error: r.error,
+        error_category: r.errorCategory,
+        started_at: r.startedAt,
+        completed_at: r.completedAt,
+        ...(r.subJobId ? { sub_job_id: r.subJobId } : {}),
+      })),
+    };
+  });
+  const failure = job.status === 'failed' ? store.failureInfo(jobId) : null;
+  return {
+    job: {
+      id: job.id,
+      name: job.name,
+      status: job.status,
+      flow: job.flowName,
+      objective: job.objective,
+      inputs: job.inputs,
+      created_at: job.createdAt,
+      updated_at: job.updatedAt,
+      parent_job_id: job.parentJobId,
+      ...(failure ? { error: failure.error, failed_step: failure.failedStep } : {}),
+      ...(job.status === 'paused' ? { pause: store.pauseInfo(jobId) } : {}),
+    },
+    steps,
+    sub_jobs: store.listJobs({}).filter((j) => j.parentJobId === jobId).map((j) => ({ id: j.id, status: j.status, name: j.name })),
+    cost_usd: 0,
+  };
+}
+
+function humanStatus(s: Record<string, any>): string {
+  const lines = [`${s.job.id}  ${s.job.flow}  ${s.job.status}${s.job.error ? `: ${s.job.error}` : ''}`];
+  for (const step of s.steps) {
+    const last = step.runs.at(-1);
+    lines.push(`  ${step.name.padEnd(24)} ${step.status.padEnd(10)} ${step.runs.length ? `runs: ${step.runs.length}` : ''}${last?.error ? `  ${String(last.error).split('\n')[0]}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

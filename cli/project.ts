@@ -1,0 +1,65 @@
+/**
+ * Project discovery (SPEC F-1.3): the project root is the nearest ancestor holding
+ * `.stepwise/`. `run` creates one in the working directory when none exists; other
+ * commands that need a project exit 4 with a hint.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CliError } from './cli-error.js';
+
+export function findProjectDir(start: string): string | null {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.stepwise'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** The project dir for commands that need an existing project (exit 4 otherwise, CLI-2). */
+export function requireProjectDir(override: string | undefined): string {
+  if (override) {
+    const dir = resolve(override);
+    if (!existsSync(join(dir, '.stepwise')))
+      throw new CliError(`no Stepwise project at ${dir} (no .stepwise/ folder). Run \`stepwise init\` there first.`, 4);
+    return dir;
+  }
+  const found = findProjectDir(process.cwd());
+  if (!found)
+    throw new CliError('not inside a Stepwise project (no .stepwise/ here or above). Run `stepwise init`, or `stepwise run <flow>` which creates one.', 4);
+  return found;
+}
+
+/** For `run`: the existing project, else a new one in the working directory. */
+export function ensureProjectDir(override: string | undefined): string {
+  const dir = override ? resolve(override) : (findProjectDir(process.cwd()) ?? process.cwd());
+  initProject(dir, false);
+  return dir;
+}
+
+/** Creates `.stepwise/{jobs,templates,hooks,logs,tmp}`, config files and a .gitignore (CLI-6 `init`). Returns what it created. */
+export function initProject(dir: string, force: boolean): string[] {
+  const root = join(dir, '.stepwise');
+  const created: string[] = [];
+  for (const sub of ['', 'jobs', 'templates', 'hooks', 'logs', 'tmp']) {
+    const p = join(root, sub);
+    if (!existsSync(p)) {
+      mkdirSync(p, { recursive: true });
+      created.push(p);
+    }
+  }
+  const files: Record<string, string> = {
+    'config.yaml': '# Project settings shared by the team (committed).\n',
+    'config.local.yaml': '# Personal settings and secrets (not committed).\n',
+    '.gitignore': 'stepwise.db*\njobs/\nlogs/\ntmp/\ncache/\nconfig.local.yaml\n',
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const p = join(root, name);
+    if (force || !existsSync(p)) {
+      writeFileSync(p, text);
+      created.push(p);
+    }
+  }
+  return created;
+}
