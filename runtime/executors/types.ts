@@ -35,6 +35,11 @@ export interface ExecutorContext {
   signal: AbortSignal;
   /** Called as soon as a child exists, before waiting on it; the engine persists it in the attempt row. */
   onSpawn?(info: SpawnInfo): void;
+  /**
+   * 0-based retry index inside one run, set by the retry decorator (EX-7.2). Script step-io
+   * files get a `-r<i>` suffix for i > 0 so retries in the same attempt do not clobber output.
+   */
+  retryIndex?: number;
 }
 
 export interface ExecutorInvocation {
@@ -71,3 +76,14 @@ export interface Executor {
   readonly type: string;
   start(inv: ExecutorInvocation): Promise<ExecutorResult>;
 }
+
+/**
+ * Why an executor was aborted, passed as `AbortController.abort(reason)`. Executors that see
+ * an object of this shape report its category and message instead of "Cancelled"/`user_cancelled`
+ * (the timeout decorator passes `{category: 'timeout', message: 'Timed out after Ns'}`).
+ */
+export interface AbortReason {
+  category: string;
+  message: string;
+}
+

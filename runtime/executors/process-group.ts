@@ -1,0 +1,72 @@
+/**
+ * Process-group helpers. Script children run as leaders of their own group (spawned with
+ * `detached: true`), so one signal to `-pgid` reaches the command and everything it forked:
+ * cancel and timeout must leave nothing running (E-14.2, D-3).
+ */
+import { readFileSync } from 'node:fs';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True while `pid` exists (EPERM means it exists but belongs to someone else). */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * State and process group of `pid` from /proc (Linux), or null where /proc is unavailable.
+ * Lets re-attach tell "our wrapper is still running" from "its pid was reused by someone
+ * else" or "it is a zombie waiting to be reaped".
+ */
+export function readProcStat(pid: number): { state: string; pgid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command: state, ppid, pgrp, …
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgid = Number.parseInt(rest[2] ?? '', 10);
+    return Number.isFinite(pgid) ? { state: rest[0] ?? '', pgid } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True while `pid` is alive (not a zombie) and still belongs to the group `pgid`. */
+export function isOwnedPidAlive(pid: number, pgid: number): boolean {
+  if (!isPidAlive(pid)) return false;
+  const stat = readProcStat(pid);
+  if (stat === null) return true;
+  return stat.state !== 'Z' && stat.pgid === pgid;
+}
+
+/** True while any process of the group exists. */
+export function isGroupAlive(pgid: number): boolean {
+  return pgid > 0 && isPidAlive(-pgid);
+}
+
+/** Sends `signal` to the whole group; a group that is already gone is not an error. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  if (pgid <= 0) return; // never signal our own group or every process
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: nothing left to signal.
+  }
+}
+
+/**
+ * SIGTERM the group, then SIGKILL whatever is left after `graceMs` (E-14.2: 5 s by default).
+ * Resolves once the group is gone or has been sent SIGKILL.
+ */
+export async function terminateGroup(pgid: number, graceMs: number, pollMs = 25): Promise<void> {
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isGroupAlive(pgid)) return;
+    await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
+  }
+  signalGroup(pgid, 'SIGKILL');
+}

@@ -1,0 +1,50 @@
+/**
+ * SPEC T-4: the environment of a script child. It inherits the engine's environment, then
+ * gets the job/step variables and one `STEPWISE_INPUT_<local>` per input (case preserved).
+ * A null input leaves its variable unset (D-1), so `${STEPWISE_INPUT_x:-default}` works.
+ */
+import path from 'node:path';
+import type { ExecutorContext } from './types.js';
+import { pythonStr } from './template.js';
+
+export const INPUT_ENV_PREFIX = 'STEPWISE_INPUT_';
+
+/** An input value as an environment string, or undefined for "unset" (null/absent). */
+export function inputEnvValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return pythonStr(v);
+}
+
+/** STEPWISE_PROJECT_DIR per T-4: inherited value, else the engine's project dir, else flow dir, else workspace. */
+export function resolveProjectDir(ctx: ExecutorContext, base: NodeJS.ProcessEnv): string {
+  return base.STEPWISE_PROJECT_DIR || ctx.projectDir || ctx.flowDir || ctx.workspace;
+}
+
+export function buildScriptEnv(
+  inputs: Record<string, unknown>,
+  ctx: ExecutorContext,
+  io: { dir: string; input: string },
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) {
+    // Inputs of an enclosing stepwise script must not leak into this step as if they were its own.
+    if (!k.startsWith(INPUT_ENV_PREFIX)) env[k] = v;
+  }
+  const projectDir = resolveProjectDir(ctx, base);
+  env.JOB_ENGINE_INPUTS = io.input;
+  env.JOB_ENGINE_WORKSPACE = ctx.workspace;
+  env.STEPWISE_STEP_IO = io.dir;
+  env.STEPWISE_PROJECT_DIR = projectDir;
+  env.STEPWISE_ATTEMPT = String(ctx.attempt);
+  env.PYTHONPATH = base.PYTHONPATH ? `${projectDir}${path.delimiter}${base.PYTHONPATH}` : projectDir;
+  if (ctx.flowDir) env.STEPWISE_FLOW_DIR = ctx.flowDir;
+  else delete env.STEPWISE_FLOW_DIR;
+  for (const [name, value] of Object.entries(inputs)) {
+    const text = inputEnvValue(value);
+    if (text !== undefined) env[`${INPUT_ENV_PREFIX}${name}`] = text;
+  }
+  return env;
+}

@@ -1,0 +1,149 @@
+/**
+ * The `script` executor (SPEC EX-1, T-4). The command runs under a tiny `sh` wrapper that is
+ * the leader of its own process group and redirects output to files in the workspace, then
+ * records the exit code in a file. Nothing ties the child to the engine's pipes, so if the
+ * engine is SIGKILLed the command finishes anyway and a restarted engine re-attaches to it
+ * from the SpawnInfo it persisted (D-R2, E-23.2, see reattach-script.ts).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Executor, ExecutorInvocation, ExecutorResult, SpawnInfo } from './types.js';
+import { checkInputBlocklist } from './blocklist.js';
+import { prepareCommand } from './script-command.js';
+import { buildScriptEnv } from './script-env.js';
+import { abortedResult, buildScriptResult, crashResult } from './script-result.js';
+import { readExitCode, readTextOrEmpty, stepIoPaths } from './step-io.js';
+import { terminateGroup } from './process-group.js';
+
+export interface ScriptExecutorOptions {
+  /** Time between SIGTERM and SIGKILL of the process group on cancel/timeout (E-14.2: 5 s). */
+  killGraceMs?: number;
+  /** Environment the child inherits (default `process.env`); tests pass a fixed one. */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_KILL_GRACE_MS = 5000;
+
+/**
+ * The wrapper: `$1..$3` are the output/exit-code files, the rest is the argv to run. The
+ * command runs in a subshell so a direct-mode `exit 3` or `cd` cannot skip the exit-code
+ * write; the code is written to a temp file and renamed so a reader never sees half of it.
+ */
+export const WRAPPER_SCRIPT = [
+  'out=$1; err=$2; ec=$3; shift 3',
+  '( "$@" ) >"$out" 2>"$err"',
+  'c=$?',
+  'printf \'%s\\n\' "$c" >"$ec.tmp" && mv -f "$ec.tmp" "$ec"',
+].join('\n');
+
+/** SpawnInfo fields as they are shown in executor_meta / executor_state (E-2.3, EX-1.3). */
+export function spawnInfoRecord(info: SpawnInfo): Record<string, unknown> {
+  return {
+    pid: info.pid,
+    pgid: info.pgid,
+    stdout_path: info.stdoutPath,
+    stderr_path: info.stderrPath,
+    exitcode_path: info.exitCodePath,
+    shell_mode: info.shellMode,
+  };
+}
+
+/** Builds the result of a finished wrapper from its files (shared with re-attach). */
+export function resultFromFiles(info: SpawnInfo, outputs: string[], extraMeta: Record<string, unknown> = {}): ExecutorResult {
+  const record = spawnInfoRecord(info);
+  const meta = { ...extraMeta, shell_mode: info.shellMode, pid: info.pid };
+  const exitCode = readExitCode(info.exitCodePath);
+  if (exitCode === null) {
+    return {
+      kind: 'failed',
+      error: 'Runner died: cannot confirm success (no exit code recorded)',
+      category: 'infra_failure',
+      meta,
+      state: record,
+    };
+  }
+  return buildScriptResult({
+    exitCode,
+    stdout: readTextOrEmpty(info.stdoutPath),
+    stderr: readTextOrEmpty(info.stderrPath),
+    outputs,
+    meta,
+    state: record,
+  });
+}
+
+export function createScriptExecutor(opts: ScriptExecutorOptions = {}): Executor {
+  const killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  return {
+    type: 'script',
+    start: (inv) => runScript(inv, killGraceMs, opts.baseEnv ?? process.env),
+  };
+}
+
+async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: NodeJS.ProcessEnv): Promise<ExecutorResult> {
+  const { ctx, inputs, config } = inv;
+  const blocked = checkInputBlocklist(inputs);
+  if (blocked) return crashResult(`ValueError: ${blocked}`);
+  const command = config.command;
+  if (typeof command !== 'string' || command.trim() === '') {
+    return crashResult(`ValueError: script step '${ctx.stepName}' has no command (config.command)`);
+  }
+  if (ctx.signal.aborted) return abortedResult(ctx.signal.reason);
+
+  const io = stepIoPaths(ctx.workspace, ctx.stepName, ctx.attempt, ctx.retryIndex ?? 0);
+  const prepared = prepareCommand(command, ctx.flowDir);
+  try {
+    mkdirSync(io.dir, { recursive: true });
+    writeFileSync(io.input, JSON.stringify(inputs, null, 2));
+  } catch (err) {
+    return crashResult(`OSError: cannot prepare workspace ${ctx.workspace}: ${(err as Error).message}`);
+  }
+  const env = buildScriptEnv(inputs, ctx, io, baseEnv);
+  const meta = { shell_mode: prepared.shellMode, command: prepared.command };
+
+  const child = spawn('sh', ['-c', WRAPPER_SCRIPT, 'stepwise-script', io.stdout, io.stderr, io.exitCode, ...prepared.argv], {
+    cwd: ctx.workspace,
+    env,
+    detached: true,
+    stdio: 'ignore',
+  });
+  const exited = new Promise<{ ok: boolean; error?: Error }>((resolve) => {
+    child.once('exit', () => resolve({ ok: true }));
+    child.once('error', (error) => resolve({ ok: false, error }));
+  });
+  if (child.pid === undefined) {
+    const r = await exited;
+    return crashResult(`OSError: cannot start sh: ${r.error?.message ?? 'unknown error'}`, meta);
+  }
+
+  const info: SpawnInfo = {
+    pid: child.pid,
+    pgid: child.pid,
+    stdoutPath: io.stdout,
+    stderrPath: io.stderr,
+    exitCodePath: io.exitCode,
+    shellMode: prepared.shellMode,
+  };
+  try {
+    ctx.onSpawn?.(info);
+  } catch {
+    // The engine's bookkeeping failing must not orphan a running child; it is still awaited below.
+  }
+
+  let cancelled: Promise<void> | null = null;
+  const onAbort = (): void => {
+    cancelled ??= terminateGroup(info.pgid, killGraceMs);
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  if (ctx.signal.aborted) onAbort();
+  try {
+    await exited;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+  if (cancelled) {
+    await cancelled;
+    return abortedResult(ctx.signal.reason, { ...meta, ...spawnInfoRecord(info) });
+  }
+  return resultFromFiles(info, ctx.outputs.map((o) => o.name), meta);
+}
