@@ -1,0 +1,297 @@
+/**
+ * The SQLite store (P-2, D-R1, D-R4, D-R5): better-sqlite3, WAL, prepared statements
+ * cached by SQL text. Reads return parsed records; writes are plain statements the engine
+ * groups in one transaction per handled event (`tx`).
+ */
+import Database from 'better-sqlite3';
+import type { CompiledFlow } from '../../compiler/ir.js';
+import type { EventEnvelope, JobRecord, JobStatus, ListJobsFilter, PauseInfo, RunRecord, RunStatus } from '../types.js';
+import { MIGRATIONS } from './schema.js';
+
+type Row = Record<string, any>;
+
+const parse = (s: unknown): any => (typeof s === 'string' ? JSON.parse(s) : null);
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+
+export function toJobRecord(r: Row): JobRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    objective: r.objective,
+    status: r.status as JobStatus,
+    inputs: parse(r.inputs) ?? {},
+    flowHash: r.flow_hash,
+    flowName: r.flow_name,
+    parentJobId: r.parent_job_id ?? null,
+    parentRunId: r.parent_step_run_id ?? null,
+    workspace: r.workspace_path,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    createdBy: r.created_by,
+    runnerPid: r.runner_pid ?? null,
+    heartbeatAt: r.heartbeat_at ?? null,
+    metadata: parse(r.metadata) ?? { sys: {}, app: {} },
+  };
+}
+
+export function toRunRecord(r: Row): RunRecord {
+  return {
+    id: r.id,
+    jobId: r.job_id,
+    stepName: r.step_name,
+    attempt: r.attempt,
+    status: r.status as RunStatus,
+    inputs: parse(r.inputs) ?? {},
+    depRunIds: parse(r.dep_run_ids) ?? {},
+    artifact: parse(r.artifact),
+    error: r.error ?? null,
+    errorCategory: r.error_category ?? null,
+    executorState: parse(r.executor_state),
+    executorMeta: parse(r.executor_meta),
+    watch: parse(r.watch),
+    subJobId: r.sub_job_id ?? null,
+    pid: r.pid ?? null,
+    startedAt: r.started_at ?? null,
+    completedAt: r.completed_at ?? null,
+  };
+}
+
+export class Store {
+  readonly db: Database.Database;
+  private stmts = new Map<string, Database.Statement>();
+  private flowCache = new Map<string, CompiledFlow>();
+  private runSeq = 0;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    const row = this.db.prepare('SELECT MAX(seq) AS m FROM step_runs').get() as Row;
+    this.runSeq = row?.m ?? 0;
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  /** Cached prepared statement. */
+  st(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (several processes share the file). */
+  tx<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ── flows (D-R5) ────────────────────────────────────────────────────────
+  putFlow(flow: CompiledFlow, at: string): void {
+    if (this.flowCache.has(flow.hash)) return;
+    this.st('INSERT OR IGNORE INTO flows (hash, name, ir, created_at) VALUES (?, ?, ?, ?)').run(
+      flow.hash,
+      flow.name,
+      JSON.stringify(flow),
+      at,
+    );
+    this.flowCache.set(flow.hash, flow);
+  }
+
+  getFlow(hash: string): CompiledFlow | undefined {
+    const hit = this.flowCache.get(hash);
+    if (hit) return hit;
+    const r = this.st('SELECT ir FROM flows WHERE hash = ?').get(hash) as Row | undefined;
+    if (!r) return undefined;
+    const flow = JSON.parse(r.ir) as CompiledFlow;
+    this.flowCache.set(hash, flow);
+    return flow;
+  }
+
+  // ── jobs ────────────────────────────────────────────────────────────────
+  insertJob(j: JobRecord): void {
+    this.st(
+      `INSERT INTO jobs (id, name, objective, status, inputs, flow_hash, flow_name, parent_job_id, parent_step_run_id,
+        workspace_path, created_at, updated_at, created_by, runner_pid, heartbeat_at, metadata)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      j.id, j.name, j.objective, j.status, JSON.stringify(j.inputs), j.flowHash, j.flowName, j.parentJobId,
+      j.parentRunId, j.workspace, j.createdAt, j.updatedAt, j.createdBy, j.runnerPid, j.heartbeatAt,
+      JSON.stringify(j.metadata),
+    );
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    const r = this.st('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    return r ? toJobRecord(r) : undefined;
+  }
+
+  getJobRow(id: string): Row | undefined {
+    return this.st('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+  }
+
+  setJobStatus(id: string, status: JobStatus, at: string): void {
+    this.st('UPDATE jobs SET status = ?, updated_at = ? WHERE id = ?').run(status, at, id);
+  }
+
+  setJobFailure(id: string, failure: { error: string; step: string | null } | null): void {
+    this.st('UPDATE jobs SET failure = ? WHERE id = ?').run(json(failure), id);
+  }
+
+  setJobPause(id: string, pause: PauseInfo | null): void {
+    this.st('UPDATE jobs SET pause = ? WHERE id = ?').run(json(pause), id);
+  }
+
+  setLoopFrames(id: string, frames: Record<string, unknown>): void {
+    this.st('UPDATE jobs SET loop_frames = ? WHERE id = ?').run(JSON.stringify(frames), id);
+  }
+
+  setOwner(id: string, owner: string, pid: number | null, at: string | null): void {
+    this.st('UPDATE jobs SET created_by = ?, runner_pid = ?, heartbeat_at = ? WHERE id = ?').run(owner, pid, at, id);
+  }
+
+  listJobs(filter: ListJobsFilter = {}): JobRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.status) (where.push('status = ?'), args.push(filter.status));
+    if (filter.topLevelOnly) where.push('parent_job_id IS NULL');
+    if (filter.name) (where.push('name = ?'), args.push(filter.name));
+    const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC${
+      filter.limit ? ' LIMIT ' + Math.max(0, Math.floor(filter.limit)) : ''
+    }`;
+    return (this.st(sql).all(...args) as Row[]).map(toJobRecord);
+  }
+
+  // ── runs ────────────────────────────────────────────────────────────────
+  insertRun(r: RunRecord, owner: string | null): void {
+    this.runSeq++;
+    this.st(
+      `INSERT INTO step_runs (id, job_id, step_name, attempt, status, inputs, dep_run_ids, artifact, error, error_category,
+        executor_state, executor_meta, watch, sub_job_id, pid, owner, started_at, completed_at, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id, r.jobId, r.stepName, r.attempt, r.status, JSON.stringify(r.inputs), JSON.stringify(r.depRunIds),
+      json(r.artifact), r.error, r.errorCategory, json(r.executorState), json(r.executorMeta), json(r.watch),
+      r.subJobId, r.pid, owner, r.startedAt, r.completedAt, this.runSeq,
+    );
+  }
+
+  /** Writes every mutable column of a run (the engine keeps the record in memory). */
+  updateRun(r: RunRecord): void {
+    this.st(
+      `UPDATE step_runs SET status = ?, artifact = ?, error = ?, error_category = ?, executor_state = ?, executor_meta = ?,
+        watch = ?, sub_job_id = ?, pid = ?, completed_at = ? WHERE id = ?`,
+    ).run(
+      r.status, json(r.artifact), r.error, r.errorCategory, json(r.executorState), json(r.executorMeta), json(r.watch),
+      r.subJobId, r.pid, r.completedAt, r.id,
+    );
+  }
+
+  deleteRun(id: string): void {
+    this.st('DELETE FROM step_runs WHERE id = ?').run(id);
+  }
+
+  listRuns(jobId: string, step?: string): RunRecord[] {
+    const rows = step
+      ? this.st('SELECT * FROM step_runs WHERE job_id = ? AND step_name = ? ORDER BY attempt, seq').all(jobId, step)
+      : this.st('SELECT * FROM step_runs WHERE job_id = ? ORDER BY seq').all(jobId);
+    return (rows as Row[]).map(toRunRecord);
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const r = this.st('SELECT * FROM step_runs WHERE id = ?').get(id) as Row | undefined;
+    return r ? toRunRecord(r) : undefined;
+  }
+
+  // ── events (P-3, P-4) ───────────────────────────────────────────────────
+  insertEvent(id: string, jobId: string, at: string, type: string, data: Record<string, unknown>, isEffector = false): number {
+    const step = typeof data.step === 'string' ? data.step : null;
+    const info = this.st(
+      'INSERT INTO events (id, job_id, timestamp, type, data, step, is_effector) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, jobId, at, type, JSON.stringify(data), step, isEffector ? 1 : 0);
+    return Number(info.lastInsertRowid);
+  }
+
+  listEvents(filter: { jobId?: string; sinceEventId?: number } = {}): EventEnvelope[] {
+    const since = filter.sinceEventId ?? 0;
+    const rows = filter.jobId
+      ? this.st(
+          'SELECT e.*, j.metadata FROM events e LEFT JOIN jobs j ON j.id = e.job_id WHERE e.job_id = ? AND e.event_id > ? ORDER BY e.event_id',
+        ).all(filter.jobId, since)
+      : this.st('SELECT e.*, j.metadata FROM events e LEFT JOIN jobs j ON j.id = e.job_id WHERE e.event_id > ? ORDER BY e.event_id').all(
+          since,
+        );
+    return (rows as Row[]).map((r) => envelope(r.event_id, r.type, r.job_id, r.timestamp, parse(r.data) ?? {}, parse(r.metadata)));
+  }
+
+  // ── timers (D-R3) ───────────────────────────────────────────────────────
+  insertTimer(jobId: string, runId: string | null, kind: string, dueAt: number, data: Record<string, unknown> = {}): number {
+    return Number(
+      this.st('INSERT INTO timers (job_id, run_id, kind, due_at, data) VALUES (?, ?, ?, ?, ?)').run(
+        jobId, runId, kind, dueAt, JSON.stringify(data),
+      ).lastInsertRowid,
+    );
+  }
+
+  deleteTimer(id: number): void {
+    this.st('DELETE FROM timers WHERE id = ?').run(id);
+  }
+
+  listTimers(jobId: string): { id: number; runId: string | null; kind: string; dueAt: number; data: Record<string, unknown> }[] {
+    return (this.st('SELECT * FROM timers WHERE job_id = ?').all(jobId) as Row[]).map((r) => ({
+      id: r.id, runId: r.run_id, kind: r.kind, dueAt: r.due_at, data: parse(r.data) ?? {},
+    }));
+  }
+
+  // ── cross-process commands ──────────────────────────────────────────────
+  insertCommand(jobId: string, command: string, args: Record<string, unknown>, at: string): void {
+    this.st('INSERT INTO job_commands (job_id, command, args, created_at) VALUES (?, ?, ?, ?)').run(jobId, command, JSON.stringify(args), at);
+  }
+
+  openCommands(): { id: number; jobId: string; command: string; args: Record<string, unknown> }[] {
+    return (this.st('SELECT * FROM job_commands WHERE done_at IS NULL ORDER BY id').all() as Row[]).map((r) => ({
+      id: r.id, jobId: r.job_id, command: r.command, args: parse(r.args) ?? {},
+    }));
+  }
+
+  markCommandDone(id: number, at: string): void {
+    this.st('UPDATE job_commands SET done_at = ? WHERE id = ?').run(at, id);
+  }
+}
+
+export function envelope(
+  eventId: number,
+  type: string,
+  jobId: string,
+  timestamp: string,
+  data: Record<string, unknown>,
+  metadata: { sys?: Record<string, unknown>; app?: Record<string, unknown> } | null,
+): EventEnvelope {
+  const env: EventEnvelope = {
+    event: type,
+    job_id: jobId,
+    timestamp,
+    event_id: eventId,
+    metadata: { sys: metadata?.sys ?? {}, app: metadata?.app ?? {} },
+    data,
+  };
+  if (typeof data.step === 'string') env.step = data.step;
+  return env;
+}
