@@ -3,7 +3,7 @@
  * `detached: true`), so one signal to `-pgid` reaches the command and everything it forked:
  * cancel and timeout must leave nothing running (E-14.2, D-3).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,9 +42,24 @@ export function isOwnedPidAlive(pid: number, pgid: number): boolean {
   return stat.state !== 'Z' && stat.pgid === pgid;
 }
 
-/** True while any process of the group exists. */
+/**
+ * True while any process of the group is still running. Zombies do not count: orphans are
+ * reaped by init, which in some containers takes seconds, and a zombie runs no code.
+ */
 export function isGroupAlive(pgid: number): boolean {
-  return pgid > 0 && isPidAlive(-pgid);
+  if (pgid <= 0 || !isPidAlive(-pgid)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true; // no /proc: trust kill(-pgid, 0)
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat && stat.pgid === pgid && stat.state !== 'Z') return true;
+  }
+  return false;
 }
 
 /** Sends `signal` to the whole group; a group that is already gone is not an error. */
