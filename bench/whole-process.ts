@@ -1,0 +1,97 @@
+/**
+ * Whole-process figures: `stepwise run <flow> --wait` and `stepwise validate`, each in a fresh
+ * temp project per workload (the first run creates and warms the db; the measured runs reuse
+ * it), and the bare-spawn floor measured in the same bench run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO } from './flows.js';
+import { floorRun, median, timedRun, type Sample } from './measure.js';
+
+export const BIN = path.join(REPO, 'bin', 'stepwise.js');
+
+export interface WholeRow {
+  name: string;
+  scriptRuns: number;
+  n: number;
+  wallS?: number;
+  cpuS?: number | null;
+  peakMB?: number | null;
+  floorS?: number;
+  error?: string;
+}
+
+/** Why a `run --wait` sample does not count (non-zero exit, not completed), or null. */
+function runProblem(s: Sample): string | null {
+  let status = '?';
+  try {
+    status = String((JSON.parse(s.stdout) as { status?: unknown }).status);
+  } catch {
+    /* not JSON: reported below */
+  }
+  if (s.code === 0 && status === 'completed') return null;
+  const detail = (s.stdout.trim() || s.stderr.trim()).split('\n').slice(0, 2).join(' ').slice(0, 160);
+  return `exit ${s.code}, status ${status}: ${detail}`;
+}
+
+const medianOrNull = (xs: Array<number | null>): number | null =>
+  xs.every((x): x is number => x !== null) && xs.length > 0 ? median(xs) : null;
+
+export async function measureRun(name: string, scriptRuns: number, flowFile: string, n: number): Promise<WholeRow> {
+  const row: WholeRow = { name, scriptRuns, n };
+  const projectDir = mkdtempSync(path.join(os.tmpdir(), `sw-bench-${name}-`));
+  try {
+    const argv = [process.execPath, BIN, 'run', flowFile, '--wait'];
+    const warm = await timedRun(argv, projectDir, 90_000);
+    const warmProblem = runProblem(warm);
+    if (warmProblem) return { ...row, error: warmProblem };
+    const samples: Sample[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = await timedRun(argv, projectDir, 90_000);
+      const problem = runProblem(s);
+      if (problem) return { ...row, error: `run ${i + 1}: ${problem}` };
+      samples.push(s);
+    }
+    const floors: number[] = [];
+    for (let i = 0; i < n; i++) floors.push(await floorRun(scriptRuns));
+    return {
+      ...row,
+      wallS: median(samples.map((s) => s.wallS)),
+      cpuS: medianOrNull(samples.map((s) => s.cpuS)),
+      peakMB: medianOrNull(samples.map((s) => s.peakMB)),
+      floorS: median(floors),
+    };
+  } finally {
+    rmSync(projectDir, { recursive: true, force: true });
+  }
+}
+
+export async function measureValidate(flowFile: string, n: number): Promise<WholeRow> {
+  const row: WholeRow = { name: 'validate chain500', scriptRuns: 0, n };
+  const projectDir = mkdtempSync(path.join(os.tmpdir(), 'sw-bench-validate-'));
+  try {
+    const argv = [process.execPath, BIN, 'validate', flowFile];
+    const samples: Sample[] = [];
+    for (let i = 0; i <= n; i++) {
+      const s = await timedRun(argv, projectDir, 60_000);
+      if (s.code !== 0) return { ...row, error: `exit ${s.code}: ${(s.stderr.trim() || s.stdout.trim()).split('\n')[0]!.slice(0, 160)}` };
+      if (i > 0) samples.push(s); // the first run warms the page cache
+    }
+    return {
+      ...row,
+      wallS: median(samples.map((s) => s.wallS)),
+      cpuS: medianOrNull(samples.map((s) => s.cpuS)),
+      peakMB: medianOrNull(samples.map((s) => s.peakMB)),
+    };
+  } finally {
+    rmSync(projectDir, { recursive: true, force: true });
+  }
+}
+
+/** ((wall_N − wall_one) − (floor_N − floor_1)) / (N − 1), in ms (shared/bench/README.md). */
+export function marginalMs(row: WholeRow, one: WholeRow): number | null {
+  if (row.scriptRuns <= 1 || row.wallS === undefined || row.floorS === undefined) return null;
+  if (one.wallS === undefined || one.floorS === undefined) return null;
+  return (((row.wallS - one.wallS) - (row.floorS - one.floorS)) / (row.scriptRuns - 1)) * 1000;
+}
