@@ -34,7 +34,8 @@ describe('D-3 timeout really stops the executor', () => {
     ]);
     expect(result).toMatchObject({ kind: 'failed', category: 'timeout', error: 'Timed out after 0.3s' });
     expect(result.meta?.timeout).toMatchObject({ limit_seconds: 0.3, triggered: true });
-    expect(readFileSync(path.join(ws, '.stepwise/step-io/a-1.stdout'), 'utf8')).toBe('before\n');
+    // Killed during the sleep: whatever it printed before, it never printed "after".
+    expect(readFileSync(path.join(ws, '.stepwise/step-io/a-1.stdout'), 'utf8')).not.toContain('after');
     expect(isGone(spawns[0])).toBe(true);
   });
 
@@ -94,24 +95,26 @@ describe('D-3 decorator order: first listed is outermost', () => {
   const SLOW = 'echo x >> log; sleep 5';
 
   it('D-3: [retry, timeout] bounds each try: every try times out and is retried', async () => {
-    const { result, ws } = await runDecorated(SLOW, [
+    const { result, ws, spawns } = await runDecorated(SLOW, [
       { type: 'retry', config: { max_retries: 2 } },
       { type: 'timeout', config: { seconds: 0.2 } },
     ]);
     expect(result).toMatchObject({ kind: 'failed', category: 'timeout' });
     expect(result.meta?.retry).toMatchObject({ attempts: 3 });
-    expect(lines(path.join(ws, 'log'))).toHaveLength(3);
+    expect(spawns).toHaveLength(3);
+    expect(lines(path.join(ws, 'log')).length).toBeLessThanOrEqual(3);
   });
 
   it('D-3: [timeout, retry] bounds all tries together: the abort is not retried', async () => {
-    const { result, ws } = await runDecorated(SLOW, [
+    const { result, ws, spawns } = await runDecorated(SLOW, [
       { type: 'timeout', config: { seconds: 0.3 } },
       { type: 'retry', config: { max_retries: 2 } },
     ]);
     expect(result).toMatchObject({ kind: 'failed', category: 'timeout' });
     expect(result.meta?.retry).toMatchObject({ attempts: 1 });
     expect(result.meta?.timeout).toMatchObject({ triggered: true });
-    expect(lines(path.join(ws, 'log'))).toHaveLength(1);
+    expect(spawns).toHaveLength(1);
+    expect(lines(path.join(ws, 'log')).length).toBeLessThanOrEqual(1);
   });
 });
 
