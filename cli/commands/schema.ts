@@ -1,12 +1,12 @@
+/** `stepwise schema`: the JSON Schema of FLOW.yaml, for `# yaml-language-server: $schema=…`. */
 import type { Command } from 'commander';
-import { CliError } from '../cli-error.js';
+import { flowJsonSchema } from '../../compiler/index.js';
 
 export function register(program: Command): void {
   program
     .command('schema')
-    .description('(not built yet)')
-    .allowUnknownOption()
+    .description('print the JSON Schema of the flow format (for editor validation and completion)')
     .action(() => {
-      throw new CliError('`stepwise schema` is not built yet in this version.', 2);
+      process.stdout.write(`${JSON.stringify(flowJsonSchema(), null, 2)}\n`);
     });
 }

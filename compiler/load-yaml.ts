@@ -1,0 +1,33 @@
+/**
+ * Load stage: text → YAML document with node ranges. Syntax errors become YAML_SYNTAX
+ * (with the parser's position), duplicate keys YAML_DUPLICATE_KEY, a root that is not a
+ * mapping YAML_NOT_MAPPING. Returns the root mapping only when the later stages can use it.
+ */
+import { LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { isMapNode, report, type CompileSession, type SourceContext } from './source-context.js';
+
+export interface Loaded {
+  ctx: SourceContext;
+  root: YAMLMap | null;
+}
+
+export function loadYaml(text: string, file: string, session: CompileSession, baseDir: string | undefined): Loaded {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  session.sources[file] = text;
+  const ctx: SourceContext = { session, file, text, doc, lc, baseDir, prefix: '' };
+  let fatal = false;
+  for (const err of doc.errors) {
+    const dup = err.code === 'DUPLICATE_KEY';
+    if (!dup) fatal = true;
+    const msg = err.message.split('\n')[0] ?? err.message;
+    report(ctx, dup ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX', err.pos, dup ? msg : `YAML parse error: ${msg}`);
+  }
+  if (fatal) return { ctx, root: null };
+  const contents = doc.contents as any;
+  if (!isMapNode(contents)) {
+    report(ctx, 'YAML_NOT_MAPPING', contents ?? [0, 0], contents ? 'YAML root must be a mapping' : 'The flow file is empty');
+    return { ctx, root: null };
+  }
+  return { ctx, root: contents };
+}

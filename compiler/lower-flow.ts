@@ -1,0 +1,130 @@
+/**
+ * Lower: a checked FlowModel → the CompiledFlow IR (compiler/ir.ts), with entry and
+ * terminal sets, the dependency index the runtime uses for incremental readiness
+ * (D-R1), loop bookkeeping (E-5.4b, E-10.4) and the content hash (D-R5).
+ */
+import { createHash } from 'node:crypto';
+import { kahn, reach, scc, type Edge, type Graph } from './graph.js';
+import { cycleEdge } from './check-structure.js';
+import { entrySteps, isLoopInternal, terminalSteps } from './flow-sets.js';
+import { IR_VERSION, type CompiledFlow, type DependencyIndex } from './ir.js';
+import type { FlowModel } from './model.js';
+
+const notBackEdge = (e: Edge) => !(e.binding && e.binding.backEdge);
+
+export function lowerFlow(model: FlowModel, g: Graph): CompiledFlow {
+  const steps = model.steps.map((m) => m.step);
+  const names = g.names;
+  for (const s of steps) {
+    s.loopInternal = isLoopInternal(s);
+    s.loopTargets = [...new Set(s.exits.filter((r) => r.action === 'loop' && r.target !== undefined).map((r) => r.target!))];
+  }
+  // E-5.4b: on a cycle of non-back-edge edges (optional ones included) with no external step.
+  const { comp, size } = scc(g, notBackEdge);
+  const hasExternal = new Uint8Array(size.length);
+  steps.forEach((s, i) => {
+    if (s.kind === 'external') hasExternal[comp[i]!] = 1;
+  });
+  const selfLoop = new Uint8Array(steps.length);
+  for (const e of g.edges) if (e.from === e.to && notBackEdge(e)) selfLoop[e.from] = 1;
+  steps.forEach((s, i) => {
+    const c = comp[i]!;
+    s.onCycle = (size[c]! > 1 || selfLoop[i] === 1) && !hasExternal[c];
+  });
+
+  const flow: CompiledFlow = {
+    irVersion: IR_VERSION,
+    hash: '',
+    name: model.name,
+    description: model.description,
+    ...(model.author !== undefined ? { author: model.author } : {}),
+    version: model.version,
+    visibility: model.visibility,
+    ...(model.sourceFile ? { sourceFile: model.sourceFile } : {}),
+    ...(model.flowDir ? { flowDir: model.flowDir } : {}),
+    vars: model.vars,
+    jobFieldsUsed: jobFieldsUsed(model),
+    steps,
+    entry: entrySteps(steps).map((i) => names[i]!),
+    terminal: terminalSteps(steps, g).map((i) => names[i]!),
+    deps: dependencyIndex(model, g),
+  };
+  flow.hash = hashFlow(flow);
+  return flow;
+}
+
+function jobFieldsUsed(model: FlowModel): string[] {
+  const out = new Set<string>();
+  for (const m of model.steps) for (const b of m.step.inputs) if (b.kind === 'job' && !b.optional) out.add(b.sources[0]!.field);
+  return [...out];
+}
+
+function dependencyIndex(model: FlowModel, g: Graph): DependencyIndex {
+  const names = g.names;
+  const dependsOn: Record<string, string[]> = {};
+  const dependents: Record<string, string[]> = {};
+  for (const n of names) {
+    dependsOn[n] = [];
+    dependents[n] = [];
+  }
+  const seenPair = new Set<string>();
+  for (const e of g.edges) {
+    if (e.from === e.to) continue;
+    const key = `${e.from}\u0000${e.to}`;
+    if (seenPair.has(key)) continue;
+    seenPair.add(key);
+    dependsOn[names[e.to]!]!.push(names[e.from]!);
+    dependents[names[e.from]!]!.push(names[e.to]!);
+  }
+  const loopers: Record<string, string[]> = {};
+  for (const m of model.steps) {
+    for (const t of m.step.loopTargets) {
+      const list = (loopers[t] ??= []);
+      if (!list.includes(m.step.name)) list.push(m.step.name);
+    }
+  }
+  const loopBody: Record<string, string[]> = {};
+  const parentFrame: Record<string, string | null> = {};
+  const targets = Object.keys(loopers).filter((t) => g.index.has(t));
+  if (targets.length === 0) return { dependsOn, dependents, loopers, loopBody, parentFrame };
+  const topo = new Int32Array(names.length);
+  kahn(g, cycleEdge).order.forEach((n, pos) => (topo[n] = pos));
+  const fwd = new Map<string, Uint8Array>();
+  for (const t of targets) {
+    const ti = g.index.get(t)!;
+    const f = reach(g, ti, 'forward', notBackEdge);
+    fwd.set(t, f);
+    const b = reach(g, loopers[t]!.map((x) => g.index.get(x)!), 'backward', notBackEdge);
+    const body: string[] = [];
+    for (let i = 0; i < names.length; i++) if (f[i] && b[i]) body.push(names[i]!);
+    if (!body.includes(t)) body.unshift(t);
+    loopBody[t] = body;
+  }
+  for (const t of targets) {
+    const ti = g.index.get(t)!;
+    let best: string | null = null;
+    for (const other of targets) {
+      if (other === t || !fwd.get(other)![ti]) continue;
+      if (best === null || topo[g.index.get(other)!]! > topo[g.index.get(best)!]!) best = other;
+    }
+    parentFrame[t] = best;
+  }
+  return { dependsOn, dependents, loopers, loopBody, parentFrame };
+}
+
+/** Keys holding user data: their contents are hashed verbatim (a user key named `loc` stays). */
+const DATA_KEYS = new Set(['config', 'default', 'value', 'options']);
+
+function canonical(v: unknown, strip: boolean): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, strip)).join(',')}]`;
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined && !(strip && (k === 'loc' || k === 'hash')))
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k], strip && !DATA_KEYS.has(k))}`).join(',')}}`;
+}
+
+export function hashFlow(flow: CompiledFlow): string {
+  return createHash('sha256').update(canonical(flow, true)).digest('hex');
+}
