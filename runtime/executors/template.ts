@@ -35,9 +35,13 @@ export function pythonStr(v: unknown): string {
 function pythonNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  const js = String(n);
-  // Python writes a two-digit exponent ("1e-07") where JS writes "1e-7".
-  return js.replace(/e([+-])(\d)$/, 'e$10$2');
+  // JSON integers are Python ints: plain digits at any size (JS would write 1e+21).
+  if (Number.isInteger(n)) return Object.is(n, -0) ? '0' : BigInt(n).toString();
+  // Python repr switches to exponent form below 1e-4 and writes two exponent digits (1e-05).
+  const [mantissa, exp] = n.toExponential().split('e');
+  const e = Number(exp);
+  if (e < -4) return `${mantissa}e-${String(-e).padStart(2, '0')}`;
+  return String(n);
 }
 
 /** Python `json.dumps(v)` with its default `", "` and `": "` separators (nested `$name.key` values). */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { renderStepConfig } from '../../runtime/executors/render-config.js';
 import { createScriptExecutor } from '../../runtime/executors/script-executor.js';
-import { shellQuote } from '../../runtime/executors/template.js';
+import { pythonStr, shellQuote } from '../../runtime/executors/template.js';
 import { makeCtx, makeStep, stepWithInputs, tempDir } from './helpers.js';
 
 const render = (command: string, inputs: Record<string, unknown>, locals = Object.keys(inputs)): unknown =>
@@ -83,5 +83,19 @@ describe('T-1 + EX-1 end to end (conformance c24, c07)', () => {
     const step = stepWithInputs(cmd, ['prev']);
     const result = await createScriptExecutor().start({ inputs: {}, config: renderStepConfig(step, {}), ctx: makeCtx(root) });
     expect(result).toMatchObject({ kind: 'data', artifact: { text: 'draft[]' } });
+  });
+});
+
+describe('T-1 Python str() of numbers', () => {
+  it.each([
+    [3, '3'],
+    [2.5, '2.5'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [1.5e-7, '1.5e-07'],
+    [1e21, '1000000000000000000000'],
+    [-0.25, '-0.25'],
+  ])('T-1: %d renders as %s', (n, text) => {
+    expect(pythonStr(n)).toBe(text);
   });
 });
