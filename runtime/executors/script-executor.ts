@@ -91,7 +91,9 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   if (ctx.signal.aborted) return abortedResult(ctx.signal.reason);
 
   const io = stepIoPaths(ctx.workspace, ctx.stepName, ctx.attempt, ctx.retryIndex ?? 0);
-  const prepared = prepareCommand(command, ctx.flowDir);
+  // The reference passes the flow dir in the config (`flow_dir`, SPEC §5); the context wins.
+  const flowDir = ctx.flowDir ?? (typeof config.flow_dir === 'string' ? config.flow_dir : undefined);
+  const prepared = prepareCommand(command, flowDir);
   try {
     mkdirSync(io.dir, { recursive: true });
     writeFileSync(io.input, JSON.stringify(inputs, null, 2));
