@@ -1,0 +1,79 @@
+/**
+ * The flow the crash test drives (DESIGN D-R2): a chain, a self-loop of 3 iterations, a
+ * `for_each` over 3 items and a `non_retriable` step. Every script sleeps a little (so kills
+ * land mid-step) and appends its attempt number to a per-step ledger in its workspace, so the
+ * test can count real executions independently of what the store says.
+ */
+
+/** The step whose second start would be a double side effect. */
+export const NON_RETRIABLE_STEP = 'charge';
+export const FLOW_FILE = 'crash-mixed.flow.yaml';
+
+/** A script that sleeps, records the execution, then prints `json` (shell text, may use $vars). */
+function script(step: string, json: string): string {
+  return JSON.stringify(`sleep 0.05; echo "$STEPWISE_ATTEMPT" >> ledger-${step}.txt; echo ${json}`);
+}
+
+export const CRASH_FLOW = `name: crash-mixed
+description: "chain, self-loop, for_each and a non_retriable step (tests/crash)"
+author: tests
+steps:
+  a:
+    run: ${script('a', `'{"x": 1}'`)}
+    outputs: [x]
+  b:
+    run: ${script('b', `'{"x": 2}'`)}
+    inputs:
+      x: a.x
+    outputs: [x]
+  spin:
+    run: ${script('spin', `'{"n": 1}'`)}
+    inputs:
+      x: b.x
+    outputs: [n]
+    exits:
+      - name: done
+        when: "attempt >= 3"
+        action: advance
+      - name: again
+        when: "True"
+        action: loop
+        target: spin
+  gen:
+    run: ${script('gen', `'{"items": [1, 2, 3]}'`)}
+    inputs:
+      x: a.x
+    outputs: [items]
+  each:
+    for_each: gen.items
+    as: item
+    outputs: [results]
+    flow:
+      steps:
+        work:
+          run: ${script('work', `"{\\"y\\": $item}"`)}
+          inputs:
+            item: $job.item
+          outputs: [y]
+  ${NON_RETRIABLE_STEP}:
+    run: ${script(NON_RETRIABLE_STEP, `'{"charged": true}'`)}
+    idempotency: non_retriable
+    inputs:
+      n: spin.n
+      r: each.results
+    outputs: [charged]
+  final:
+    run: ${script('final', `'{"done": true}'`)}
+    inputs:
+      c: ${NON_RETRIABLE_STEP}.charged
+      x: b.x
+    outputs: [done]
+`;
+
+/** The engine-readiness probe: one step, no sleep. */
+export const PROBE_FLOW = `name: crash-probe
+steps:
+  s1:
+    run: echo '{"x":1}'
+    outputs: [x]
+`;

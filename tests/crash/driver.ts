@@ -1,0 +1,105 @@
+/**
+ * The process the crash test SIGKILLs (DESIGN D-R2). One "life": open the engine on the
+ * project, print `ready`, `recover()`, start pending jobs and `waitForJob` each.
+ *
+ *   node --import tsx tests/crash/driver.ts <projectDir> probe
+ *   node --import tsx tests/crash/driver.ts <projectDir> drive <batchSize> <keepGoing 0|1>
+ *   node --import tsx tests/crash/driver.ts <projectDir> finish
+ *
+ * drive: creates a batch when the project has no job yet; with keepGoing=1 it creates a new
+ *   batch whenever every job is settled and never exits on its own (it is meant to be killed).
+ * finish: resumes the jobs paused because their non_retriable step was interrupted, drives all.
+ * stdout protocol: `ready`, then `done <json>` or `error <message>`.
+ */
+import { compileSource } from '../../compiler/index.js';
+import { openStepwise } from '../../runtime/index.js';
+import type { JobRecord, Stepwise } from '../../runtime/types.js';
+import { CRASH_FLOW, FLOW_FILE, NON_RETRIABLE_STEP, PROBE_FLOW } from './crash-flow.js';
+
+const SETTLED = new Set(['completed', 'failed', 'cancelled', 'paused']);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function compile(text: string) {
+  const r = compileSource(text, { file: FLOW_FILE });
+  if (!r.flow) throw new Error(`flow does not compile: ${r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')}`);
+  return r.flow;
+}
+
+const topLevel = (sw: Stepwise): JobRecord[] => sw.store.listJobs({ topLevelOnly: true }).filter((j) => j.parentJobId === null);
+
+function createBatch(sw: Stepwise, size: number): void {
+  const flow = compile(CRASH_FLOW);
+  const batch = Math.floor(topLevel(sw).length / size) + 1;
+  for (let i = 1; i <= size; i++) sw.createJob(flow, { inputs: {}, name: `b${batch}-j${i}` });
+}
+
+async function driveAll(sw: Stepwise): Promise<Record<string, string>> {
+  for (const j of topLevel(sw)) if (j.status === 'pending') sw.startJob(j.id);
+  const waiting = topLevel(sw).filter((j) => !SETTLED.has(j.status));
+  const outcomes = await Promise.all(waiting.map((j) => sw.waitForJob(j.id)));
+  return Object.fromEntries(outcomes.map((o) => [o.job.id, o.status]));
+}
+
+async function probe(projectDir: string): Promise<unknown> {
+  const sw = await openStepwise({ projectDir });
+  try {
+    const job = sw.createJob(compile(PROBE_FLOW), { inputs: {} });
+    sw.startJob(job.id);
+    const out = await sw.waitForJob(job.id);
+    if (out.status !== 'completed') throw new Error(`probe job ${out.status}: ${sw.store.failureInfo(job.id).error}`);
+    return { probe: 'ok' };
+  } finally {
+    await sw.close();
+  }
+}
+
+async function drive(projectDir: string, batchSize: number, keepGoing: boolean): Promise<unknown> {
+  const sw = await openStepwise({ projectDir });
+  say('ready');
+  await sw.recover();
+  if (topLevel(sw).length === 0) createBatch(sw, batchSize);
+  let outcomes = await driveAll(sw);
+  while (keepGoing) {
+    createBatch(sw, batchSize);
+    outcomes = await driveAll(sw);
+  }
+  await sw.close();
+  return { outcomes };
+}
+
+async function finish(projectDir: string): Promise<unknown> {
+  const sw = await openStepwise({ projectDir });
+  say('ready');
+  await sw.recover();
+  const resumed: string[] = [];
+  for (const j of topLevel(sw)) {
+    if (j.status !== 'paused') continue;
+    const last = sw.store.listRuns(j.id, NON_RETRIABLE_STEP).at(-1);
+    if (last?.status === 'failed' && last.errorCategory === 'interrupted') {
+      sw.resumeJob(j.id);
+      resumed.push(j.id);
+    }
+  }
+  const outcomes = await driveAll(sw);
+  await sw.close();
+  return { resumed, outcomes };
+}
+
+async function main(): Promise<void> {
+  const [projectDir, mode, a, b] = process.argv.slice(2);
+  if (!projectDir || !mode) throw new Error('usage: driver.ts <projectDir> probe|drive|finish …');
+  let result: unknown;
+  if (mode === 'probe') result = await probe(projectDir);
+  else if (mode === 'drive') result = await drive(projectDir, Number(a ?? 6), b === '1');
+  else if (mode === 'finish') result = await finish(projectDir);
+  else throw new Error(`unknown mode ${mode}`);
+  say(`done ${JSON.stringify(result)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    say(`error ${(err instanceof Error ? (err.stack ?? err.message) : String(err)).replace(/\n/g, ' | ')}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,118 @@
+/**
+ * Spawns the crash driver and kills it at seeded random moments. Delays are counted from the
+ * driver's `ready` line (engine open, before `recover()`), not from spawn, so they land in
+ * recovery and in the middle of steps rather than in Node's start-up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const DRIVER = fileURLToPath(new URL('./driver.ts', import.meta.url));
+
+export interface LifeEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Parsed `done <json>` payload, when the driver finished. */
+  done?: unknown;
+  /** `error <message>` line, when the driver reported one. */
+  error?: string;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Life {
+  child: ChildProcess;
+  /** Resolves true on `ready`, false if the process ended first. */
+  ready: Promise<boolean>;
+  end: Promise<LifeEnd>;
+}
+
+/** mulberry32: tiny seeded PRNG so a failing kill schedule can be replayed with CRASH_SEED. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function startDriver(args: string[]): Life {
+  const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let onReady: (v: boolean) => void = () => {};
+  const ready = new Promise<boolean>((r) => (onReady = r));
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d;
+    if (/^ready$/m.test(stdout)) onReady(true);
+  });
+  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const end = new Promise<LifeEnd>((resolve) => {
+    child.on('close', (code, signal) => {
+      onReady(false);
+      const done = /^done (.*)$/m.exec(stdout);
+      const error = /^error (.*)$/m.exec(stdout);
+      resolve({
+        code,
+        signal,
+        done: done ? (JSON.parse(done[1]!) as unknown) : undefined,
+        error: error?.[1] ?? (done ? undefined : code !== 0 && !signal ? `exit ${code}: ${stderr.trim().split('\n').filter((l) => /error|Error/.test(l)).slice(0, 3).join(' | ') || stderr.trim().slice(-400)}` : undefined),
+        stdout,
+        stderr,
+      });
+    });
+  });
+  return { child, ready, end };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs the driver without killing it; throws with its output if it fails or hangs. */
+export async function runClean(args: string[], timeoutMs = 30_000): Promise<unknown> {
+  const life = startDriver(args);
+  const timer = setTimeout(() => life.child.kill('SIGKILL'), timeoutMs);
+  const end = await life.end;
+  clearTimeout(timer);
+  if (end.signal === 'SIGKILL') throw new Error(`driver ${args.join(' ')} hung > ${timeoutMs} ms\n${end.stdout}\n${end.stderr}`);
+  if (end.error || end.done === undefined) throw new Error(`driver ${args.join(' ')} failed: ${end.error ?? '(no done line)'}\n${end.stderr.slice(-2000)}`);
+  return end.done;
+}
+
+export interface KillReport {
+  kills: number;
+  /** Delay (ms after `ready`) of every kill, in order: enough to replay a schedule by hand. */
+  delays: number[];
+}
+
+/**
+ * Drives `projectDir` with `drive <batchSize> 1` lives, SIGKILLing each one 20–300 ms after
+ * it is ready, until `minKills` kills happened. A life that ends on its own is a bug (the
+ * keep-going driver never exits) and is thrown with its output.
+ */
+export async function killLoop(projectDir: string, opts: { seed: number; minKills: number; batchSize: number }): Promise<KillReport> {
+  const rand = mulberry32(opts.seed);
+  const delays: number[] = [];
+  while (delays.length < opts.minKills) {
+    const life = startDriver([projectDir, 'drive', String(opts.batchSize), '1']);
+    const startTimer = setTimeout(() => life.child.kill('SIGKILL'), 20_000);
+    const ready = await life.ready;
+    clearTimeout(startTimer);
+    if (!ready) {
+      const end = await life.end;
+      throw new Error(`driver life ${delays.length + 1} ended before ready: ${end.error ?? end.signal}\n${end.stderr.slice(-2000)}`);
+    }
+    const delay = Math.round(20 + rand() * 280);
+    const ended = await Promise.race([life.end.then(() => true), sleep(delay).then(() => false)]);
+    if (ended) {
+      const end = await life.end;
+      throw new Error(`driver life ${delays.length + 1} exited by itself after ready (seed ${opts.seed}): ${end.error ?? JSON.stringify(end.done)}\n${end.stderr.slice(-2000)}`);
+    }
+    life.child.kill('SIGKILL');
+    await life.end;
+    delays.push(delay);
+  }
+  return { kills: delays.length, delays };
+}
