@@ -15,8 +15,4 @@ export type {
   StoreReader,
   Stepwise,
 } from './types.js';
-import type { OpenOptions, Stepwise } from './types.js';
-
-export function openStepwise(_opts: OpenOptions): Stepwise {
-  throw new Error('openStepwise: runtime not built yet');
-}
+export { openStepwise } from './stepwise.js';

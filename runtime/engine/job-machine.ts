@@ -5,12 +5,45 @@
  */
 import { setup, transition, type AnyStateMachine } from 'xstate';
 import type { CompiledFlow } from '../../compiler/ir.js';
-import type { JobMachineEvent } from '../../compiler/job-machine.js';
-// The one value import from compiler/: the lifecycle config is plain data built there (brief: compiler/job-machine.ts).
-import { buildJobMachineConfig } from '../../compiler/job-machine.js';
+import type { JobMachineConfig, JobMachineEvent } from '../../compiler/job-machine.js';
 import type { JobStatus } from '../types.js';
 
 export type { JobMachineEvent };
+
+type Transition = JobMachineConfig['states'][string]['on'][string];
+
+/**
+ * The lifecycle config, as plain data. It mirrors `buildJobMachineConfig` in
+ * compiler/job-machine.ts (the runtime may import the compiler only as types, DESIGN §2);
+ * tests/runtime/job-machine.test.ts asserts that both are equal.
+ */
+export function jobMachineConfig(flow: CompiledFlow): JobMachineConfig {
+  const to = (target: string, event: string | null): Transition => ({
+    target,
+    actions: event ? [{ type: 'emitJobEvent', params: { event } }] : [],
+  });
+  const reopen = { RESUME: to('running', 'job.resumed'), RERUN: to('running', null) };
+  return {
+    id: `job:${flow.name}`,
+    initial: 'pending',
+    context: { flowHash: flow.hash, flowName: flow.name },
+    states: {
+      pending: { on: { START: to('running', 'job.started'), CANCEL: to('cancelled', 'job.cancelled') } },
+      running: {
+        on: {
+          PAUSE: to('paused', 'job.paused'),
+          COMPLETE: to('completed', 'job.completed'),
+          FAIL: to('failed', 'job.failed'),
+          CANCEL: to('cancelled', 'job.cancelled'),
+        },
+      },
+      paused: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled'), FAIL: to('failed', 'job.failed') } },
+      completed: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled') } },
+      failed: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled') } },
+      cancelled: { on: { ...reopen } },
+    },
+  };
+}
 
 const machines = new Map<string, AnyStateMachine>();
 
@@ -18,7 +51,7 @@ export function jobMachineFor(flow: CompiledFlow): AnyStateMachine {
   let m = machines.get(flow.hash);
   if (!m) {
     // The action is a marker: the engine executes it (append the event row) inside its transaction.
-    m = setup({ actions: { emitJobEvent: () => undefined } }).createMachine(buildJobMachineConfig(flow) as any);
+    m = setup({ actions: { emitJobEvent: () => undefined } }).createMachine(jobMachineConfig(flow) as any);
     machines.set(flow.hash, m);
   }
   return m;

@@ -170,9 +170,15 @@ export class Store {
   listJobs(filter: ListJobsFilter = {}): JobRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.status) (where.push('status = ?'), args.push(filter.status));
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
     if (filter.topLevelOnly) where.push('parent_job_id IS NULL');
-    if (filter.name) (where.push('name = ?'), args.push(filter.name));
+    if (filter.name) {
+      where.push('name = ?');
+      args.push(filter.name);
+    }
     const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC${
       filter.limit ? ' LIMIT ' + Math.max(0, Math.floor(filter.limit)) : ''
     }`;

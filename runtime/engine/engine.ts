@@ -1,0 +1,825 @@
+/**
+ * The engine core (D-R1): every input (start, executor result, sub-job settled, control
+ * operation, timer) is handled synchronously inside ONE SQLite transaction that writes the
+ * job status, run rows and event rows; the side effects it asked for (start executors,
+ * arm timers, notify listeners) run only after the commit.
+ *
+ * Readiness is incremental: a change to step S re-checks S, its dependents, the steps whose
+ * current flag flipped (E-6 cascade) and loop neighbours. A full scan happens only when a
+ * job stalls (nothing running), to settle it (E-12).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompiledFlow, CompiledStep, ExitRule } from '../../compiler/ir.js';
+import type { Executor, ExecutorResult } from '../executors/types.js';
+import { newId, isoAt } from '../ids.js';
+import { evaluateExitRules, noMatchMessage } from '../logic/exit-rules.js';
+import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
+import { fireLoop } from '../logic/loop-frames.js';
+import { processArtifact } from '../logic/process-artifact.js';
+import { checkReady } from '../logic/readiness.js';
+import { envelope, type Store } from '../store/store.js';
+import type { Clock, EventEnvelope, JobRecord, JobStatus, PauseInfo, RunRecord } from '../types.js';
+import { advanceJob, type JobMachineEvent } from './job-machine.js';
+import { LiveJob } from './live-job.js';
+import { cacheKeyFor, cacheLookup, cacheWrite, isCacheable } from './cache.js';
+import { startDelegation, onSubJobSettled } from './delegation.js';
+import type { ExecutorHost } from './executor-host.js';
+
+const PERMANENT = new Set(['auth_error', 'quota_error', 'context_length']);
+export const DEFAULT_MAX_RUNNING = 32;
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  owner: string;
+  projectDir: string;
+  host: ExecutorHost;
+  maxRunning?: number;
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly owner: string;
+  readonly projectDir: string;
+  readonly host: ExecutorHost;
+  readonly jobs = new Map<string, LiveJob>();
+  readonly maxRunning: number;
+  runningExecutors = 0;
+  closed = false;
+  private launchQueue: { jobId: string; step: string; bypass: boolean }[] = [];
+  private depth = 0;
+  private effects: (() => void)[] = [];
+  private envelopes: EventEnvelope[] = [];
+  private touched = new Set<string>();
+  private listeners = new Set<(e: EventEnvelope) => void>();
+  private jobWatchers = new Set<(jobId: string) => void>();
+
+  constructor(opts: EngineOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.owner = opts.owner;
+    this.projectDir = opts.projectDir;
+    this.host = opts.host;
+    this.maxRunning = opts.maxRunning ?? DEFAULT_MAX_RUNNING;
+  }
+
+  now(): string {
+    return isoAt(this.clock.now());
+  }
+
+  onEvent(l: (e: EventEnvelope) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Called after each commit with every job id the handled input touched. */
+  onJobTouched(l: (jobId: string) => void): () => void {
+    this.jobWatchers.add(l);
+    return () => this.jobWatchers.delete(l);
+  }
+
+  /** Runs `fn` as one handled input: one transaction, then effects (D-R1). Nested calls join the outer one. */
+  handle<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.depth++;
+    let out: T;
+    try {
+      out = this.store.tx(fn);
+    } catch (e) {
+      // The transaction rolled back: drop the in-memory state of the jobs it touched so it
+      // is rebuilt from the committed rows, and do not perform the effects.
+      for (const id of this.touched) this.jobs.delete(id);
+      this.touched.clear();
+      this.effects = [];
+      this.envelopes = [];
+      this.depth--;
+      throw e;
+    }
+    this.depth--;
+    const effects = this.effects;
+    const envs = this.envelopes;
+    const touched = [...this.touched];
+    this.effects = [];
+    this.envelopes = [];
+    this.touched.clear();
+    for (const env of envs) {
+      for (const l of this.listeners) {
+        try {
+          l(env);
+        } catch {
+          // A listener (progress line, hook) must never break the engine (D-12).
+        }
+      }
+    }
+    for (const eff of effects) eff();
+    for (const id of touched) for (const w of this.jobWatchers) w(id);
+    return out;
+  }
+
+  defer(effect: () => void): void {
+    this.effects.push(effect);
+  }
+
+  touch(job: LiveJob): void {
+    this.touched.add(job.id);
+  }
+
+  emit(job: LiveJob, type: string, data: Record<string, unknown>): void {
+    const at = this.now();
+    const eventId = this.store.insertEvent(newId('evt'), job.id, at, type, data);
+    this.envelopes.push(envelope(eventId, type, job.id, at, data, job.record.metadata));
+    this.touch(job);
+  }
+
+  // ── jobs ────────────────────────────────────────────────────────────────
+
+  /** Creates a job row (status pending) pinned to `flow` (D-R5). */
+  createJobRecord(
+    flow: CompiledFlow,
+    opts: {
+      inputs: Record<string, unknown>;
+      name?: string;
+      objective?: string;
+      metadata?: { sys?: Record<string, unknown>; app?: Record<string, unknown> };
+      parent?: { job: LiveJob; runId: string; workspace: string | ((id: string) => string) };
+    },
+  ): JobRecord {
+    const at = this.now();
+    this.store.putFlow(flow, at);
+    const id = newId('job');
+    const inputs: Record<string, unknown> = {};
+    for (const v of flow.vars) if (v.hasDefault) inputs[v.name] = v.default;
+    Object.assign(inputs, opts.inputs);
+    const sys: Record<string, unknown> = { ...(opts.metadata?.sys ?? {}) };
+    const parent = opts.parent;
+    if (parent) {
+      const psys = parent.job.record.metadata.sys;
+      sys.depth = (typeof psys.depth === 'number' ? psys.depth : 0) + 1;
+      sys.parent_job_id = parent.job.id;
+      sys.root_job_id = typeof psys.root_job_id === 'string' ? psys.root_job_id : parent.job.id;
+    } else {
+      if (typeof sys.depth !== 'number') sys.depth = 0;
+    }
+    const workspace = parent
+      ? typeof parent.workspace === 'string'
+        ? parent.workspace
+        : parent.workspace(id)
+      : join(this.projectDir, '.stepwise', 'jobs', id, 'workspace');
+    const record: JobRecord = {
+      id,
+      name: opts.name ?? flow.name,
+      objective: opts.objective ?? flow.name,
+      status: 'pending',
+      inputs,
+      flowHash: flow.hash,
+      flowName: flow.name,
+      parentJobId: parent?.job.id ?? null,
+      parentRunId: parent?.runId ?? null,
+      workspace,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: this.owner,
+      runnerPid: process.pid,
+      heartbeatAt: at,
+      metadata: { sys, app: { ...(parent?.job.record.metadata.app ?? {}), ...(opts.metadata?.app ?? {}) } },
+    };
+    this.store.insertJob(record);
+    mkdirSync(workspace, { recursive: true });
+    this.jobs.set(id, new LiveJob(record, flow));
+    return record;
+  }
+
+  /** Advances the lifecycle machine (XState `transition`) and appends its events. */
+  transitionJob(job: LiveJob, event: JobMachineEvent): boolean {
+    const step = advanceJob(job.flow, job.record.status, event);
+    if (!step.changed) return false;
+    const at = this.now();
+    job.record = { ...job.record, status: step.status, updatedAt: at };
+    this.store.setJobStatus(job.id, step.status, at);
+    for (const e of step.events) this.emit(job, e.event, e.data);
+    this.touch(job);
+    if (['completed', 'failed', 'cancelled', 'paused'].includes(step.status)) this.onJobSettled(job);
+    return true;
+  }
+
+  startJob(job: LiveJob): void {
+    if (job.record.status !== 'pending') return;
+    this.transitionJob(job, { type: 'START' });
+    this.dispatchAll(job);
+  }
+
+  /** A job reached completed/failed/cancelled/paused: tell the parent run (E-16.4, E-17.1). */
+  private onJobSettled(job: LiveJob): void {
+    if (job.record.parentJobId && job.record.parentRunId) {
+      const parent = this.jobs.get(job.record.parentJobId);
+      if (parent) onSubJobSettled(this, parent, job.record.parentRunId, job);
+    }
+  }
+
+  // ── dispatch ────────────────────────────────────────────────────────────
+
+  /** Full scan: used on start, resume and stall (never per event). */
+  dispatchAll(job: LiveJob): void {
+    this.afterChange(job, job.index.order, true);
+  }
+
+  /**
+   * After steps changed: refresh current flags (cascade), re-check readiness of the
+   * candidates, launch what is ready; settle the job when it stalls (E-12).
+   */
+  afterChange(job: LiveJob, changed: Iterable<string>, full = false): void {
+    const changedList = [...changed];
+    const flipped = job.refreshCurrent(changedList);
+    if (job.record.status !== 'running') return;
+    const candidates = new Set<string>();
+    const add = (s: string): void => {
+      candidates.add(s);
+      for (const d of job.index.steps.get(s)?.dependents ?? []) candidates.add(d);
+    };
+    for (const s of changedList) {
+      add(s);
+      const info = job.index.steps.get(s);
+      // A looper going idle releases its targets (E-5.5); a target going idle frees failed loopers (E-5.3).
+      for (const t of info?.loopTargets ?? []) add(t);
+      for (const l of job.index.loopersOf.get(s) ?? []) candidates.add(l);
+    }
+    for (const s of flipped) add(s);
+    const order = full ? job.index.order : [...candidates].sort((a, b) => stepIndex(job, a) - stepIndex(job, b));
+    for (const s of order) {
+      if (job.record.status !== 'running') return;
+      this.tryLaunch(job, s);
+    }
+    if (job.record.status === 'running' && !job.busy && job.suspended.size === 0) this.settle(job);
+  }
+
+  /** Launches `step` when ready (E-5). Returns true when a run was started or queued. */
+  tryLaunch(job: LiveJob, step: string): boolean {
+    if (job.queued.has(step)) return true;
+    const r = checkReady(job, step);
+    if (!r.ready) return false;
+    this.launch(job, step, r.resolved);
+    return true;
+  }
+
+  /** Starts a run of `step` (or queues it when every executor slot is taken, D-R6). */
+  launch(job: LiveJob, stepName: string, resolved: ResolvedInputs, bypass = false): void {
+    const step = job.index.steps.get(stepName)!.step;
+    const delegated = step.kind === 'for_each' || step.kind === 'sub_flow';
+    if (!delegated && this.runningExecutors + this.reserved >= this.maxRunning) {
+      if (!job.queued.has(stepName)) {
+        job.queued.add(stepName);
+        this.launchQueue.push({ jobId: job.id, step: stepName, bypass });
+      }
+      return;
+    }
+    const at = this.now();
+    const run: RunRecord = {
+      id: newId('run'),
+      jobId: job.id,
+      stepName,
+      attempt: job.nextAttempt(stepName),
+      status: delegated ? 'delegated' : 'running',
+      inputs: resolved.inputs,
+      depRunIds: resolved.depRunIds,
+      artifact: null,
+      error: null,
+      errorCategory: null,
+      executorState: null,
+      executorMeta: null,
+      watch: null,
+      subJobId: null,
+      pid: null,
+      startedAt: at,
+      completedAt: null,
+    };
+    this.store.insertRun(run, this.owner);
+    job.addRun(run);
+    job.refreshCurrent([stepName]);
+    this.emit(job, 'step.started', { step: stepName, attempt: run.attempt });
+    if (delegated) {
+      startDelegation(this, job, step, run);
+      return;
+    }
+    let config: Record<string, unknown>;
+    try {
+      config = this.host.render(step, run.inputs);
+    } catch (e) {
+      this.failRun(job, run, crashMessage(e), 'executor_crash', null);
+      return;
+    }
+    run.executorState = { _interpolated_config: config };
+    this.store.updateRun(run);
+    this.armDurationLimit(job, step, run);
+    if (step.cache?.enabled && isCacheable(step)) {
+      const key = cacheKeyFor(this, step, run);
+      const hit = cacheLookup(this.store, key, this.clock.now());
+      run.executorState = { ...(run.executorState ?? {}), cache_key: key };
+      if (hit) {
+        run.executorState = { ...run.executorState, from_cache: true };
+        this.completeRun(job, run, hit, { fromCache: true });
+        return;
+      }
+    }
+    this.reserved++;
+    this.defer(() => {
+      this.reserved--;
+      this.startExecutor(job, step, run, config);
+    });
+  }
+
+  /** Slots promised to executors that start after the current commit. */
+  private reserved = 0;
+
+  private startExecutor(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
+    if (this.closed || run.status !== 'running' || this.jobs.get(job.id) !== job) return;
+    const ac = new AbortController();
+    job.aborts.set(run.id, ac);
+    this.runningExecutors++;
+    let promise: Promise<ExecutorResult>;
+    try {
+      promise = this.host.start(job, step, run, config, ac.signal, (info) => {
+        if (this.closed) return;
+        this.handle(() => {
+          run.pid = info.pid;
+          run.executorState = { ...(run.executorState ?? {}), spawn: info };
+          this.store.updateRun(run);
+        });
+      });
+    } catch (e) {
+      promise = Promise.resolve(crash(e));
+    }
+    this.awaitResult(job, run, promise, ac);
+  }
+
+  /** Wires an in-flight executor promise (new or re-attached) to the engine. */
+  awaitResult(job: LiveJob, run: RunRecord, promise: Promise<ExecutorResult>, ac: AbortController): void {
+    job.aborts.set(run.id, ac);
+    promise
+      .catch((e) => crash(e))
+      .then((result) => {
+        this.runningExecutors--;
+        if (job.aborts.get(run.id) === ac) job.aborts.delete(run.id);
+        if (this.closed) return;
+        if (this.jobs.get(job.id) === job) this.handle(() => this.onResult(job, run, result));
+        this.drainQueue();
+      });
+  }
+
+  private drainQueue(): void {
+    while (this.launchQueue.length && this.runningExecutors + this.reserved < this.maxRunning && !this.closed) {
+      const item = this.launchQueue.shift()!;
+      const job = this.jobs.get(item.jobId);
+      if (!job) continue;
+      job.queued.delete(item.step);
+      this.handle(() => {
+        if (job.record.status !== 'running') return;
+        if (item.bypass) {
+          const latest = job.latest(item.step);
+          if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) return;
+          this.launch(job, item.step, resolveInputs(job, job.index.steps.get(item.step)!.step), true);
+        } else if (!this.tryLaunch(job, item.step)) {
+          this.afterChange(job, [item.step]);
+        }
+      });
+    }
+  }
+
+  // ── results (E-8) ───────────────────────────────────────────────────────
+
+  onResult(job: LiveJob, run: RunRecord, result: ExecutorResult): void {
+    if (run.status !== 'running') return; // paused, cancelled or timed out meanwhile
+    const step = job.index.steps.get(run.stepName)!.step;
+    this.clearRunTimers(job, run);
+    if (result.meta) run.executorMeta = { ...(run.executorMeta ?? {}), ...result.meta };
+    if (result.state) run.executorState = { ...(run.executorState ?? {}), ...result.state };
+    if (result.kind === 'watch') {
+      this.suspendRun(job, run, result.watch as unknown as Record<string, unknown>);
+      return;
+    }
+    if (result.kind === 'failed') {
+      this.failRun(job, run, result.error, result.category, result.artifact ?? null);
+      return;
+    }
+    const checked = processArtifact(step, result.artifact ?? {});
+    if (!checked.ok) {
+      // E-8.3: the job halts at once — exit rules, on_error and the breaker are bypassed.
+      this.markFailed(job, run, checked.error, null, result.artifact ?? {});
+      this.emit(job, 'step.failed', { step: run.stepName, attempt: run.attempt, error: checked.error });
+      this.halt(job, run.stepName, checked.error);
+      return;
+    }
+    this.completeRun(job, run, checked.artifact, {});
+  }
+
+  suspendRun(job: LiveJob, run: RunRecord, watch: Record<string, unknown>): void {
+    run.status = 'suspended';
+    run.watch = watch;
+    this.store.updateRun(run);
+    job.noteStatus(run);
+    const config = (watch.config ?? {}) as Record<string, unknown>;
+    this.emit(job, 'step.suspended', {
+      step: run.stepName,
+      run_id: run.id,
+      watch_mode: watch.mode ?? null,
+      prompt: typeof config.prompt === 'string' ? config.prompt : null,
+    });
+    this.afterChange(job, [run.stepName]);
+  }
+
+  /** Run COMPLETED (E-8.4), then exit rules (E-9). */
+  completeRun(
+    job: LiveJob,
+    run: RunRecord,
+    artifact: Record<string, unknown>,
+    opts: { fromCache?: boolean; forEach?: { itemCount: number } },
+  ): void {
+    const step = job.index.steps.get(run.stepName)!.step;
+    run.status = 'completed';
+    run.artifact = artifact;
+    run.completedAt = this.now();
+    this.store.updateRun(run);
+    job.noteStatus(run);
+    this.clearRunTimers(job, run);
+    const data: Record<string, unknown> = { step: run.stepName, attempt: run.attempt };
+    if (opts.fromCache) data.from_cache = true;
+    if (opts.forEach) Object.assign(data, { for_each: true, item_count: opts.forEach.itemCount, cached_count: 0 });
+    this.emit(job, 'step.completed', data);
+    if (!opts.fromCache && step.cache?.enabled && isCacheable(step) && typeof run.executorState?.cache_key === 'string') {
+      cacheWrite(this, step, job, run.executorState.cache_key, artifact);
+    }
+    this.applyExitRules(job, step, run, artifact);
+  }
+
+  private applyExitRules(job: LiveJob, step: CompiledStep, run: RunRecord, artifact: Record<string, unknown>): void {
+    const ev = evaluateExitRules(step, artifact, run.attempt);
+    const d = ev.decision;
+    if (d.kind === 'implicit_advance' || d.kind === 'fallthrough') {
+      this.emit(job, 'exit.resolved', { step: step.name, rule: 'implicit_advance', action: 'advance' });
+      this.afterChange(job, [step.name]);
+      return;
+    }
+    if (d.kind === 'no_match') {
+      // E-9.3: the completed run becomes a failure and goes through E-11.
+      this.failRun(job, run, noMatchMessage(step.name, artifact), null, artifact);
+      return;
+    }
+    this.emit(job, 'exit.resolved', { step: step.name, rule: d.rule.name, action: d.rule.action });
+    this.fireRule(job, step, d.rule, false, run);
+  }
+
+  /** Executes a fired exit rule's action (E-9.2, E-11.4). */
+  private fireRule(job: LiveJob, step: CompiledStep, rule: ExitRule, onFailure: boolean, run: RunRecord): void {
+    switch (rule.action) {
+      case 'advance':
+        this.afterChange(job, [step.name]);
+        return;
+      case 'loop':
+        this.fireLoopRule(job, step, rule, onFailure, run);
+        return;
+      case 'escalate':
+        this.pauseWith(job, { reason: 'escalated', step: step.name, rule: rule.name });
+        return;
+      case 'abandon':
+        this.failJob(job, { reason: 'abandoned', step: step.name, rule: rule.name }, {
+          error: `abandoned by exit rule ${rule.name} of step ${step.name}`,
+          step: step.name,
+        });
+        return;
+    }
+  }
+
+  private fireLoopRule(job: LiveJob, step: CompiledStep, rule: ExitRule, onFailure: boolean, run: RunRecord): void {
+    const target = rule.target ?? step.name;
+    if (rule.maxIterations !== undefined && rule.maxIterations !== null) {
+      if (onFailure) {
+        // E-11.4 [D-30]: on the failure path the TOTAL run count of the target is compared, and the job fails.
+        if (job.runsOf(target).length >= rule.maxIterations) {
+          this.halt(job, step.name, run.error ?? 'step failed');
+          return;
+        }
+      } else {
+        const completed = job.runsOf(target).filter((r) => r.status === 'completed').length;
+        if (completed >= rule.maxIterations) {
+          this.emit(job, 'loop.max_reached', { step: step.name, target, completed_count: completed, max_iterations: rule.maxIterations });
+          this.pauseWith(job, { reason: 'max_iterations_reached', step: step.name, target });
+          return;
+        }
+      }
+    }
+    job.frames = fireLoop(job.frames, target, job.flow.deps.parentFrame ?? {});
+    this.store.setLoopFrames(job.id, job.frames);
+    this.emit(job, 'loop.iteration', { step: step.name, target, count: job.frames[target]!.iteration });
+    const latest = job.latest(target);
+    if (!latest || !['running', 'suspended', 'delegated'].includes(latest.status)) {
+      // E-10.1: launched immediately, bypassing readiness, with inputs resolved now.
+      this.launch(job, target, resolveInputs(job, job.index.steps.get(target)!.step), true);
+    }
+    this.afterChange(job, [step.name, target]);
+  }
+
+  // ── failures (E-11) ─────────────────────────────────────────────────────
+
+  markFailed(job: LiveJob, run: RunRecord, error: string, category: string | null, artifact: Record<string, unknown> | null): void {
+    run.status = 'failed';
+    run.error = error;
+    run.errorCategory = category;
+    run.artifact = { ...(artifact ?? {}), _error: error, ...(category ? { error_category: category } : {}) };
+    run.completedAt = this.now();
+    this.store.updateRun(run);
+    job.noteStatus(run);
+    this.clearRunTimers(job, run);
+  }
+
+  failRun(job: LiveJob, run: RunRecord, error: string, category: string | null, artifact: Record<string, unknown> | null): void {
+    const step = job.index.steps.get(run.stepName)!.step;
+    this.markFailed(job, run, error, category, artifact);
+    this.emit(job, 'step.failed', {
+      step: step.name,
+      attempt: run.attempt,
+      error,
+      error_category: category,
+      on_error: step.onError,
+    });
+    if (step.onError === 'continue') {
+      this.afterChange(job, [step.name]);
+      return;
+    }
+    if (category && PERMANENT.has(category)) {
+      this.halt(job, step.name, error);
+      return;
+    }
+    const limit = step.limits.maxInfraRetries;
+    if (limit > 0) {
+      let n = 0;
+      const runs = job.runsOf(step.name);
+      for (let i = runs.length - 1; i >= 0 && runs[i]!.status === 'failed'; i--) n++;
+      if (n >= limit) {
+        const msg = `Step '${step.name}' failed after ${n} consecutive failures (last: ${error})`;
+        run.error = msg;
+        this.store.updateRun(run);
+        this.halt(job, step.name, msg);
+        return;
+      }
+    }
+    const ev = evaluateExitRules(step, run.artifact ?? {}, run.attempt);
+    if (ev.decision.kind === 'fired') {
+      const rule = ev.decision.rule;
+      this.emit(job, 'exit.resolved', { step: step.name, rule: rule.name, action: rule.action, on_failure: true });
+      this.fireRule(job, step, rule, true, run);
+      return;
+    }
+    this.halt(job, step.name, error);
+  }
+
+  /** Halt (E-11): never-run steps SKIPPED, active runs cancelled, job FAILED. */
+  halt(job: LiveJob, step: string | null, error: string): void {
+    if (job.record.status !== 'running') return;
+    this.failJob(job, step ? { reason: 'step_failed', step, error } : { reason: 'no_terminal_reached' }, { error, step });
+  }
+
+  failJob(job: LiveJob, data: Record<string, unknown>, failure: { error: string; step: string | null }): void {
+    this.stopActive(job, 'cancelled', 'Job failed');
+    this.skipNeverRun(job);
+    this.store.setJobFailure(job.id, failure);
+    this.transitionJob(job, { type: 'FAIL', data });
+  }
+
+  /** E-12.2 / E-11: steps without any run get a SKIPPED run "Not reached". */
+  skipNeverRun(job: LiveJob): void {
+    for (const s of job.index.order) {
+      if (job.runsOf(s).length === 0) this.insertSkipped(job, s, {}, 'settlement', 'Not reached');
+    }
+  }
+
+  insertSkipped(job: LiveJob, step: string, depRunIds: Record<string, string>, reason: string, error: string): void {
+    const at = this.now();
+    const run: RunRecord = {
+      id: newId('run'), jobId: job.id, stepName: step, attempt: job.nextAttempt(step), status: 'skipped', inputs: {},
+      depRunIds, artifact: null, error, errorCategory: null, executorState: null, executorMeta: null, watch: null,
+      subJobId: null, pid: null, startedAt: null, completedAt: at,
+    };
+    this.store.insertRun(run, this.owner);
+    job.addRun(run);
+    this.emit(job, 'step.skipped', { step, reason });
+  }
+
+  /** Stops every active run of the job (abort executors, cancel sub-jobs). */
+  stopActive(job: LiveJob, to: 'cancelled' | 'suspended', error: string | null): void {
+    for (const id of [...job.active]) {
+      const run = job.runsById.get(id)!;
+      if (to === 'suspended' && run.status !== 'running') continue;
+      job.aborts.get(id)?.abort(new Error(error ?? 'stopped'));
+      job.aborts.delete(id);
+      if (run.subJobId || job.forEach.has(run.id)) {
+        const ids = run.subJobId ? [run.subJobId] : job.forEach.get(run.id)!.subJobIds;
+        for (const sid of ids) {
+          const sub = this.jobs.get(sid);
+          if (sub && !['completed', 'failed', 'cancelled'].includes(sub.record.status)) this.cancel(sub);
+        }
+      }
+      run.status = to;
+      if (to === 'cancelled') {
+        run.error = error;
+        run.completedAt = this.now();
+      }
+      this.store.updateRun(run);
+      job.noteStatus(run);
+      this.clearRunTimers(job, run);
+    }
+    for (const s of job.queued) job.queued.delete(s);
+    this.launchQueue = this.launchQueue.filter((q) => q.jobId !== job.id);
+  }
+
+  // ── settlement (E-12) ───────────────────────────────────────────────────
+
+  private settling = new Set<string>();
+
+  settle(job: LiveJob): void {
+    if (this.settling.has(job.id)) return;
+    this.settling.add(job.id);
+    try {
+      for (let round = 0; round < 10_000 && job.record.status === 'running'; round++) {
+        // Safety net: a full readiness scan, only when the job stalls.
+        let launched = false;
+        for (const s of job.index.order) if (this.tryLaunch(job, s)) launched = true;
+        if (launched || job.busy || job.suspended.size > 0) return;
+        // E-12.1 eager skip of when-false steps whose deps are settled.
+        const skipped: string[] = [];
+        for (const s of job.index.whenSteps) {
+          const r = checkReady(job, s);
+          if (!r.ready && r.whenFalse) {
+            this.insertSkipped(job, s, r.resolved.depRunIds, 'when_false', 'when condition false');
+            skipped.push(s);
+          }
+        }
+        if (skipped.length) {
+          job.refreshCurrent(skipped);
+          continue;
+        }
+        this.finish(job);
+        return;
+      }
+    } finally {
+      this.settling.delete(job.id);
+    }
+  }
+
+  private finish(job: LiveJob): void {
+    const terminalDone = job.flow.terminal.some((t) => job.latest(t)?.status === 'completed' && job.isCurrent(t));
+    const allSettled = job.index.order.every((s) => {
+      const l = job.latest(s);
+      if (!l) return false;
+      return l.status === 'completed' || l.status === 'skipped' || (l.status === 'failed' && job.index.steps.get(s)!.step.onError === 'continue');
+    });
+    if (terminalDone || allSettled) {
+      for (const s of job.index.order) {
+        if (job.runsOf(s).length === 0) this.insertSkipped(job, s, {}, 'settlement', 'Not reached');
+      }
+      this.transitionJob(job, { type: 'COMPLETE' });
+      return;
+    }
+    this.skipNeverRun(job);
+    this.store.setJobFailure(job.id, { error: 'no terminal step reached', step: null });
+    this.transitionJob(job, { type: 'FAIL', data: { reason: 'no_terminal_reached' } });
+  }
+
+  // ── control (E-14) ──────────────────────────────────────────────────────
+
+  pauseWith(job: LiveJob, info: PauseInfo): void {
+    this.store.setJobPause(job.id, info);
+    this.transitionJob(job, { type: 'PAUSE', data: { ...info } });
+  }
+
+  pause(job: LiveJob): void {
+    if (job.record.status !== 'running') return;
+    this.stopActive(job, 'suspended', 'Paused');
+    this.pauseWith(job, { reason: 'paused' });
+  }
+
+  resume(job: LiveJob): void {
+    if (!['paused', 'cancelled', 'completed', 'failed'].includes(job.record.status)) return;
+    for (const id of [...job.suspended]) {
+      const run = job.runsById.get(id)!;
+      if (run.watch) continue;
+      run.status = 'cancelled';
+      run.error = 'Paused and restarted on resume';
+      run.completedAt = this.now();
+      this.store.updateRun(run);
+      job.noteStatus(run);
+    }
+    this.store.setJobPause(job.id, null);
+    this.store.setJobFailure(job.id, null);
+    this.transitionJob(job, { type: 'RESUME' });
+    this.dispatchAll(job);
+  }
+
+  cancel(job: LiveJob): void {
+    if (job.record.status === 'cancelled') return;
+    this.stopActive(job, 'cancelled', 'Job cancelled');
+    this.transitionJob(job, { type: 'CANCEL', data: {} });
+  }
+
+  rerun(job: LiveJob, step: string): string | null {
+    if (!job.index.steps.has(step)) return `unknown step '${step}'`;
+    const latest = job.latest(step);
+    if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) return `step '${step}' is active (status: ${latest.status})`;
+    for (const s of job.index.order) {
+      if (s === step) continue;
+      for (const r of job.runsOf(s).filter((x) => x.status === 'skipped')) {
+        this.store.deleteRun(r.id);
+        job.removeRun(r);
+      }
+    }
+    if (job.record.status !== 'running') this.transitionJob(job, { type: 'RERUN' });
+    this.store.setJobFailure(job.id, null);
+    this.emit(job, 'external.rerun', { step });
+    this.launch(job, step, resolveInputs(job, job.index.steps.get(step)!.step), true);
+    this.afterChange(job, [step]);
+    return null;
+  }
+
+  // ── timers (D-R3, E-21) ─────────────────────────────────────────────────
+
+  private armDurationLimit(job: LiveJob, step: CompiledStep, run: RunRecord): void {
+    const minutes = step.limits.maxDurationMinutes;
+    if (!minutes || minutes <= 0) return;
+    const due = this.clock.now() + minutes * 60_000;
+    const id = this.store.insertTimer(job.id, run.id, 'duration', due, { limit_minutes: minutes });
+    this.defer(() => this.armTimer(job, id, due));
+  }
+
+  armTimer(job: LiveJob, timerId: number, dueAt: number): void {
+    if (this.closed) return;
+    const delay = Math.max(0, dueAt - this.clock.now());
+    const t = setTimeout(() => {
+      job.timers.delete(timerId);
+      if (this.closed || this.jobs.get(job.id) !== job) return;
+      this.handle(() => this.fireTimer(job, timerId));
+    }, Math.min(delay, 2 ** 31 - 1));
+    t.unref?.();
+    job.timers.set(timerId, t);
+  }
+
+  private fireTimer(job: LiveJob, timerId: number): void {
+    const timer = this.store.listTimers(job.id).find((t) => t.id === timerId);
+    if (!timer) return;
+    this.store.deleteTimer(timerId);
+    if (timer.kind !== 'duration' || !timer.runId) return;
+    const run = job.runsById.get(timer.runId);
+    if (!run || run.status !== 'running') return;
+    const limit = Number(timer.data.limit_minutes);
+    const started = run.startedAt ? Date.parse(run.startedAt) : this.clock.now();
+    const actual = (this.clock.now() - started) / 60_000;
+    job.aborts.get(run.id)?.abort(new Error('duration limit exceeded'));
+    job.aborts.delete(run.id);
+    this.emit(job, 'step.limit_exceeded', { step: run.stepName, limit_type: 'duration', limit_value: limit, actual_value: actual });
+    this.failRun(job, run, `Duration limit exceeded: ${actual.toFixed(1)}m > ${limit}m`, 'timeout', null);
+  }
+
+  clearRunTimers(job: LiveJob, run: RunRecord): void {
+    // Only steps with a duration limit (or re-armed timers) have rows; skip the query otherwise.
+    if (job.timers.size === 0 && !job.index.steps.get(run.stepName)?.step.limits.maxDurationMinutes) return;
+    for (const t of this.store.listTimers(job.id)) {
+      if (t.runId !== run.id) continue;
+      this.store.deleteTimer(t.id);
+      const handle = job.timers.get(t.id);
+      if (handle) clearTimeout(handle);
+      job.timers.delete(t.id);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const job of this.jobs.values()) {
+      for (const ac of job.aborts.values()) ac.abort(new Error('engine closed'));
+      for (const t of job.timers.values()) clearTimeout(t);
+    }
+  }
+
+  /** Status a waiter sees (`suspended` = nothing running/delegated, ≥1 suspended run). */
+  outcomeOf(job: LiveJob): JobStatus | 'suspended' | null {
+    const s = job.record.status;
+    if (s === 'completed' || s === 'failed' || s === 'cancelled' || s === 'paused') return s;
+    if (s === 'running' && !job.busy && job.suspended.size > 0) return 'suspended';
+    return null;
+  }
+}
+
+function stepIndex(job: LiveJob, s: string): number {
+  return job.index.steps.get(s)?.step.index ?? 0;
+}
+
+/** E-8.5: "Executor crash: <Type>: <msg>". */
+export function crashMessage(e: unknown): string {
+  const name = e instanceof Error ? e.name : 'Error';
+  const msg = e instanceof Error ? e.message : String(e);
+  return `Executor crash: ${name}: ${msg}`;
+}
+
+export function crash(e: unknown): ExecutorResult {
+  return { kind: 'failed', error: crashMessage(e), category: 'executor_crash' };
+}
+
+export type { Executor };

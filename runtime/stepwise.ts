@@ -1,0 +1,210 @@
+/**
+ * `openStepwise`: the embedded API the CLI calls. Wires the store, the engine, ownership
+ * across processes (heartbeat, job_commands, adoption of jobs whose owner died) and the
+ * read side (`StoreReader`).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { CompiledFlow } from '../compiler/ir.js';
+import { Store } from './store/store.js';
+import { Engine } from './engine/engine.js';
+import { createExecutorHost, defaultExecutors } from './engine/executor-host.js';
+import { adoptJob } from './engine/adoption.js';
+import { createStoreReader, outcomeFromStore } from './store-reader.js';
+import { ownerState, registerOwner, unregisterOwner } from './ownership.js';
+import type { CreateJobOptions, JobOutcome, JobRecord, OpenOptions, Stepwise } from './types.js';
+import type { LiveJob } from './engine/live-job.js';
+
+const HEARTBEAT_MS = 2000;
+const COMMAND_POLL_MS = 100;
+
+export function openStepwise(opts: OpenOptions): Stepwise {
+  const projectDir = resolve(opts.projectDir);
+  const dbPath = opts.dbPath ?? process.env.STEPWISE_DB ?? join(projectDir, '.stepwise', 'stepwise.db');
+  mkdirSync(join(projectDir, '.stepwise'), { recursive: true });
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const store = new Store(dbPath);
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const owner = opts.owner ?? `cli:${process.pid}`;
+  const registry = { ...defaultExecutors(), ...(opts.executors ?? {}) };
+  const engine = new Engine({ store, clock, owner, projectDir, host: createExecutorHost(projectDir, registry) });
+  registerOwner(owner);
+  const reader = createStoreReader(store);
+  let closed = false;
+
+  const heartbeat = setInterval(() => {
+    if (closed) return;
+    try {
+      store.st(
+        `UPDATE jobs SET heartbeat_at = ? WHERE created_by = ? AND runner_pid = ? AND status IN ('pending', 'running', 'paused')`,
+      ).run(engine.now(), owner, process.pid);
+    } catch {
+      // busy database: the next beat retries
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const commandPoll = setInterval(() => {
+    if (closed) return;
+    try {
+      for (const c of store.openCommands()) {
+        const job = engine.jobs.get(c.jobId);
+        if (!job) continue;
+        engine.handle(() => {
+          apply(job, c.command, c.args);
+          store.markCommandDone(c.id, engine.now());
+        });
+      }
+    } catch {
+      // busy database: the next poll retries
+    }
+  }, COMMAND_POLL_MS);
+  commandPoll.unref();
+
+  function apply(job: LiveJob, command: string, args: Record<string, unknown>): void {
+    if (command === 'pause') engine.pause(job);
+    else if (command === 'resume') engine.resume(job);
+    else if (command === 'cancel') engine.cancel(job);
+    else if (command === 'rerun' && typeof args.step === 'string') engine.rerun(job, args.step);
+  }
+
+  /** The live job when this process drives it (adopting it if its owner is dead), else null (another live owner). */
+  function drive(jobId: string): LiveJob | null {
+    const mine = engine.jobs.get(jobId);
+    if (mine) return mine;
+    const row = store.getJobRow(jobId);
+    if (!row) throw new Error(`Job not found: ${jobId}. Hint: list jobs with \`stepwise jobs\`.`);
+    if (ownerState(row, owner, clock.now()) === 'alive') return null;
+    const job = engine.handle(() => adoptJob(engine, jobId));
+    if (!job) throw new Error(`Job ${jobId} cannot be loaded: its flow (${row.flow_hash}) is missing from the store`);
+    return job;
+  }
+
+  function control(jobId: string, command: string, args: Record<string, unknown> = {}): void {
+    const job = drive(jobId);
+    if (job) engine.handle(() => apply(job, command, args));
+    else store.insertCommand(jobId, command, args, engine.now());
+  }
+
+  const api: Stepwise = {
+    store: reader,
+
+    createJob(flow: CompiledFlow, o: CreateJobOptions): JobRecord {
+      return engine.handle(() => engine.createJobRecord(flow, o));
+    },
+
+    startJob(jobId: string): void {
+      const job = drive(jobId);
+      if (!job) {
+        store.insertCommand(jobId, 'start', {}, engine.now());
+        return;
+      }
+      engine.handle(() => engine.startJob(job));
+    },
+
+    waitForJob(jobId: string, o: { signal?: AbortSignal } = {}): Promise<JobOutcome> {
+      return new Promise<JobOutcome>((resolvePromise, reject) => {
+        let job: LiveJob | null;
+        try {
+          job = drive(jobId);
+        } catch (e) {
+          reject(e);
+          return;
+        }
+        const cleanups: (() => void)[] = [];
+        const finish = (outcome: JobOutcome | null, err?: unknown): void => {
+          for (const c of cleanups) c();
+          if (err) reject(err);
+          else if (outcome) resolvePromise(outcome);
+        };
+        const check = (): boolean => {
+          const live = engine.jobs.get(jobId);
+          const status = live ? engine.outcomeOf(live) : outcomeFromStore(store, jobId);
+          if (!status) return false;
+          const rec = store.getJob(jobId)!;
+          finish({ status: status as JobOutcome['status'], job: rec });
+          return true;
+        };
+        if (o.signal) {
+          if (o.signal.aborted) return finish(null, abortError(o.signal));
+          const onAbort = (): void => finish(null, abortError(o.signal!));
+          o.signal.addEventListener('abort', onAbort, { once: true });
+          cleanups.push(() => o.signal!.removeEventListener('abort', onAbort));
+        }
+        if (check()) return;
+        cleanups.push(engine.onJobTouched((id) => id === jobId && check()));
+        if (!job) {
+          // Another live process drives it: poll the rows; adopt it if that owner dies.
+          const t = setInterval(() => {
+            if (closed) return;
+            if (check()) return;
+            const row = store.getJobRow(jobId);
+            if (row && ownerState(row, owner, clock.now()) !== 'alive') {
+              try {
+                drive(jobId);
+                check();
+              } catch (e) {
+                finish(null, e);
+              }
+            }
+          }, COMMAND_POLL_MS);
+          cleanups.push(() => clearInterval(t));
+        }
+      });
+    },
+
+    pauseJob: (jobId) => control(jobId, 'pause'),
+    resumeJob: (jobId) => control(jobId, 'resume'),
+    cancelJob: (jobId) => control(jobId, 'cancel'),
+
+    rerunStep(jobId: string, step: string): void {
+      const job = drive(jobId);
+      if (!job) {
+        store.insertCommand(jobId, 'rerun', { step }, engine.now());
+        return;
+      }
+      const err = engine.handle(() => engine.rerun(job, step));
+      if (err) throw new Error(`Cannot rerun: ${err}`);
+    },
+
+    async recover(): Promise<{ jobsResumed: string[] }> {
+      const rows = store
+        .st(`SELECT * FROM jobs WHERE parent_job_id IS NULL AND status = 'running'`)
+        .all() as Record<string, any>[];
+      const resumed: string[] = [];
+      for (const row of rows) {
+        if (engine.jobs.has(row.id)) continue;
+        if (ownerState(row, owner, clock.now()) === 'alive') continue;
+        const job = engine.handle(() => adoptJob(engine, row.id));
+        if (job) resumed.push(row.id);
+      }
+      return { jobsResumed: resumed };
+    },
+
+    onEvent: (listener) => engine.onEvent(listener),
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearInterval(commandPoll);
+      engine.close();
+      // Release ownership so the next process adopts unfinished jobs at once (D-R2).
+      try {
+        store.st(`UPDATE jobs SET runner_pid = NULL WHERE created_by = ? AND runner_pid = ?`).run(owner, process.pid);
+      } catch {
+        // the file may be gone in tests; nothing to release then
+      }
+      unregisterOwner(owner);
+      await new Promise((r) => setImmediate(r));
+      store.close();
+    },
+  };
+  return api;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const e = new Error(signal.reason instanceof Error ? signal.reason.message : 'The wait was aborted');
+  e.name = 'AbortError';
+  return e;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { advanceJob } from '../../runtime/engine/job-machine.js';
+import { tinyFlow } from './helpers.js';
+
+describe('D-R1 job lifecycle machine (XState transition)', () => {
+  const flow = tinyFlow();
+  it('E-1 pending → running emits job.started', () => {
+    const r = advanceJob(flow, 'pending', { type: 'START' });
+    expect(r.status).toBe('running');
+    expect(r.events).toEqual([{ event: 'job.started', data: {} }]);
+  });
+  it('E-9.2 running → paused carries the event data', () => {
+    const r = advanceJob(flow, 'running', { type: 'PAUSE', data: { reason: 'escalated', step: 'a', rule: 'r' } });
+    expect(r.status).toBe('paused');
+    expect(r.events[0]).toEqual({ event: 'job.paused', data: { reason: 'escalated', step: 'a', rule: 'r' } });
+  });
+  it('E-14.1 resume from failed → running with job.resumed; RERUN emits nothing (E-14.3)', () => {
+    expect(advanceJob(flow, 'failed', { type: 'RESUME' }).events[0]?.event).toBe('job.resumed');
+    const r = advanceJob(flow, 'completed', { type: 'RERUN' });
+    expect(r.status).toBe('running');
+    expect(r.events).toEqual([]);
+  });
+  it('D-11 cancel emits job.cancelled; a refused event changes nothing', () => {
+    expect(advanceJob(flow, 'running', { type: 'CANCEL', data: {} }).events[0]?.event).toBe('job.cancelled');
+    const r = advanceJob(flow, 'pending', { type: 'COMPLETE' });
+    expect(r.changed).toBe(false);
+    expect(r.status).toBe('pending');
+  });
+});
+
+describe('D-R1 the runtime lifecycle config is the compiler one', () => {
+  it('compiler/job-machine.ts and runtime/engine/job-machine.ts build equal configs', async () => {
+    const { buildJobMachineConfig } = await import('../../compiler/job-machine.js');
+    const { jobMachineConfig } = await import('../../runtime/engine/job-machine.js');
+    const flow = tinyFlow();
+    expect(jobMachineConfig(flow)).toEqual(buildJobMachineConfig(flow));
+  });
+});
