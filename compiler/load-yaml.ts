@@ -4,6 +4,7 @@
  * mapping YAML_NOT_MAPPING. Returns the root mapping only when the later stages can use it.
  */
 import { LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { repairPlainColons } from './repair-yaml.js';
 import { isMapNode, report, type CompileSession, type SourceContext } from './source-context.js';
 
 export interface Loaded {
@@ -11,11 +12,27 @@ export interface Loaded {
   root: YAMLMap | null;
 }
 
-export function loadYaml(text: string, file: string, session: CompileSession, baseDir: string | undefined): Loaded {
+function parse(text: string) {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  return { lc, doc, fatal: doc.errors.some((e) => e.code !== 'DUPLICATE_KEY') };
+}
+
+export function loadYaml(text: string, file: string, session: CompileSession, baseDir: string | undefined): Loaded {
+  let parsed = parse(text);
+  let used = text;
+  if (parsed.fatal) {
+    const repaired = repairPlainColons(text);
+    const second = repaired !== null ? parse(repaired) : null;
+    if (second && !second.fatal) {
+      parsed = second;
+      used = repaired!;
+    }
+  }
+  const { lc, doc } = parsed;
+  // Caret excerpts show the file as written; positions come from the parsed text (same lines).
   session.sources[file] = text;
-  const ctx: SourceContext = { session, file, text, doc, lc, baseDir, prefix: '' };
+  const ctx: SourceContext = { session, file, text: used, doc, lc, baseDir, prefix: '' };
   let fatal = false;
   for (const err of doc.errors) {
     const dup = err.code === 'DUPLICATE_KEY';
