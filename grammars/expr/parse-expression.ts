@@ -1,0 +1,162 @@
+/**
+ * `parseExpression(text)`: text → `{ast, errors}`, never throws (DESIGN §4).
+ * Cheap guards run before the Chevrotain parser so hostile input cannot overflow the
+ * stack: a length cap, a token-level nesting estimate, and an AST depth check after.
+ */
+import type { IToken, TokenType } from 'chevrotain';
+import type { ExprNode, Range } from './ast.js';
+import { exprParser } from './parser.js';
+import { AstBuilder } from './to-ast.js';
+import * as T from './tokens.js';
+
+export interface ExprError { code: string; message: string; range: Range; hint?: string }
+export type ParseResult = { ast: ExprNode | null; errors: ExprError[] };
+
+/** Longest accepted expression text, in characters (100 KB). */
+export const MAX_EXPRESSION_LENGTH = 100 * 1024;
+/** Deepest accepted nesting of brackets and prefix operators. Chevrotain needs ~40 stack frames per
+ * bracket level and overflows a default Node stack near 100 levels, so stay well below that. */
+export const MAX_NESTING = 50;
+/** Deepest accepted AST (long `a + b + …` chains are deep trees even without brackets). */
+export const MAX_AST_DEPTH = 1000;
+
+const UNSUPPORTED: ReadonlyMap<TokenType, [string, string]> = new Map([
+  [T.Lambda, ['lambda expressions are not supported', 'use a comprehension or a builtin such as sorted(xs, key=d.get)']],
+  [T.Yield, ["'yield' is not supported in expressions", 'expressions cannot contain yield']],
+  [T.Await, ["'await' is not supported in expressions", 'expressions cannot contain await']],
+  [T.Walrus, ["assignment expressions (':=') are not supported", 'expressions cannot assign names']],
+]);
+
+const OPENERS = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
+const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
+/** After these tokens a `-`/`+` is binary; anywhere else it is a (recursive) prefix operator. */
+const OPERAND_END = new Set<TokenType>([T.Identifier, T.IntLiteral, T.FloatLiteral, T.StringLiteral, T.True, T.False, T.None, T.RParen, T.RBracket, T.RBrace]);
+
+const tokRange = (t: IToken): Range => [t.startOffset, (t.endOffset ?? t.startOffset) + 1];
+
+export function parseExpression(text: string): ParseResult {
+  try {
+    return parseUnsafe(text);
+  } catch (e) {
+    // Last line of defence: nothing escapes the public API.
+    const deep = e instanceof RangeError;
+    return {
+      ast: null,
+      errors: [{
+        code: deep ? 'EXPR_TOO_DEEP' : 'EXPR_SYNTAX',
+        message: deep ? 'expression is nested too deeply' : `could not parse the expression: ${String(e)}`,
+        range: [0, typeof text === 'string' ? text.length : 0],
+      }],
+    };
+  }
+}
+
+function parseUnsafe(text: string): ParseResult {
+  if (typeof text !== 'string') return { ast: null, errors: [{ code: 'EXPR_SYNTAX', message: 'expression must be a string', range: [0, 0] }] };
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    return {
+      ast: null,
+      errors: [{ code: 'EXPR_TOO_LONG', message: `expression is ${text.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`, range: [0, text.length], hint: 'compute large values in a script step instead' }],
+    };
+  }
+  if (text.trim() === '') return { ast: null, errors: [{ code: 'EXPR_SYNTAX', message: 'empty expression', range: [0, text.length], hint: 'write an expression such as outputs.ok == True' }] };
+
+  const lexed = T.exprLexer.tokenize(text);
+  const errors: ExprError[] = lexed.errors.map((e) => lexError(text, e.offset, e.length));
+  errors.push(...precheck(lexed.tokens));
+  if (errors.length) return { ast: null, errors };
+
+  exprParser.input = lexed.tokens;
+  const cst = exprParser.expression();
+  if (exprParser.errors.length) {
+    for (const e of exprParser.errors) {
+      const range: Range = Number.isFinite(e.token.startOffset) ? tokRange(e.token) : [text.length, text.length];
+      errors.push({ code: 'EXPR_SYNTAX', message: e.message, range, hint: syntaxHint(e.message) });
+    }
+    return { ast: null, errors };
+  }
+  const builder = new AstBuilder();
+  const ast = builder.expression(cst);
+  if (builder.issues.length) return { ast: null, errors: builder.issues };
+  if (astDepth(ast) > MAX_AST_DEPTH) {
+    return { ast: null, errors: [{ code: 'EXPR_TOO_DEEP', message: `expression is nested more than ${MAX_AST_DEPTH} levels deep`, range: [0, text.length], hint: 'split it into derived outputs or a script step' }] };
+  }
+  return { ast, errors: [] };
+}
+
+function lexError(text: string, offset: number, length: number): ExprError {
+  const ch = text[offset] ?? '';
+  const range: Range = [offset, offset + Math.max(1, length)];
+  if (ch === "'" || ch === '"' || /^[rRuUbBfF]{1,2}['"]/.test(text.slice(offset, offset + 3))) {
+    return { code: 'EXPR_SYNTAX', message: 'unterminated string literal', range, hint: 'close the string with the quote it was opened with' };
+  }
+  if (ch === '!') return { code: 'EXPR_SYNTAX', message: "unexpected '!'", range, hint: "use 'not x' for negation and '!=' for inequality" };
+  return { code: 'EXPR_SYNTAX', message: `unexpected character '${ch}'`, range };
+}
+
+function syntaxHint(message: string): string | undefined {
+  if (message.includes('end of the expression')) return 'the expression looks incomplete';
+  return undefined;
+}
+
+/** Unsupported syntax and a nesting estimate, both from the token stream alone. */
+function precheck(tokens: IToken[]): ExprError[] {
+  const errors: ExprError[] = [];
+  const levels: number[] = [0];
+  let prefixTotal = 0;
+  let deepest = 0;
+  let prev: TokenType | undefined;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    const unsupported = UNSUPPORTED.get(type);
+    if (unsupported) errors.push({ code: 'EXPR_UNSUPPORTED', message: unsupported[0], range: tokRange(t), hint: unsupported[1] });
+    if (type === T.UnsupportedOp) {
+      errors.push({ code: 'EXPR_UNSUPPORTED', message: `operator '${t.image}' is not supported`, range: tokRange(t), hint: 'bitwise operators and statements are not part of the expression language' });
+    }
+    if (OPENERS.has(type)) levels.push(0);
+    else if (CLOSERS.has(type) && levels.length > 1) prefixTotal -= levels.pop()!;
+    else if (type === T.Not || type === T.DoubleStar || type === T.If || ((type === T.Minus || type === T.Plus) && !(prev && OPERAND_END.has(prev)))) {
+      levels[levels.length - 1]! += 1;
+      prefixTotal += 1;
+    }
+    deepest = Math.max(deepest, levels.length - 1 + prefixTotal);
+    if (deepest > MAX_NESTING) {
+      errors.push({ code: 'EXPR_TOO_DEEP', message: `expression is nested more than ${MAX_NESTING} levels deep`, range: tokRange(t), hint: 'simplify it or move the logic into a script step' });
+      break;
+    }
+    prev = type;
+  }
+  return errors;
+}
+
+/** Iterative, so measuring a hostile tree cannot itself overflow. */
+export function astDepth(root: ExprNode): number {
+  let max = 0;
+  const stack: [ExprNode, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_AST_DEPTH) return d;
+    for (const c of childNodes(node)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
+export function childNodes(n: ExprNode): ExprNode[] {
+  switch (n.type) {
+    case 'Literal': case 'Name': return [];
+    case 'List': case 'Tuple': case 'Set': return n.elts;
+    case 'Dict': return [...n.keys, ...n.values];
+    case 'Attribute': return [n.value];
+    case 'Subscript': return [n.value, n.index];
+    case 'Slice': return [n.lower, n.upper, n.step].filter((x): x is ExprNode => x !== null);
+    case 'Call': return [n.func, ...n.args, ...n.keywords.map((k) => k.value)];
+    case 'Unary': return [n.operand];
+    case 'Binary': return [n.left, n.right];
+    case 'BoolOp': return n.values;
+    case 'Compare': return [n.left, ...n.comparators];
+    case 'IfExp': return [n.test, n.body, n.orelse];
+    case 'Comprehension':
+      return [n.elt, ...(n.value ? [n.value] : []), ...n.generators.flatMap((g) => [g.target, g.iter, ...g.ifs])];
+  }
+}
