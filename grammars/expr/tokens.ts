@@ -91,4 +91,4 @@ export const allTokens: TokenType[] = [
   LParen, RParen, LBracket, RBracket, LBrace, RBrace,
 ];
 
-export const exprLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'onlyOffset' });
+export const exprLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' });
