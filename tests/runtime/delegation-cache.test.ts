@@ -1,0 +1,232 @@
+/** for_each, sub-flows, cache and limits: SPEC E-16, E-17, E-18, E-21. */
+import { describe, expect, it } from 'vitest';
+import { openStepwise } from '../../runtime/index.js';
+import { compile, fakeScript, runFlow, tmpProject } from './helpers.js';
+
+describe('E-16 for_each', () => {
+  it('CT-47 on_error continue: failed item becomes an _error entry, results in source order (c11)', async () => {
+    const r = await runFlow(
+      `
+name: fe
+steps:
+  src: { run: '{"items": [1, 2, 3]}', outputs: [items] }
+  each:
+    for_each: src.items
+    as: n
+    on_error: continue
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: 'x', inputs: { n: $job.n }, outputs: [r] }
+`,
+      {
+        handlers: {
+          work: async (inv) => {
+            const n = inv.inputs.n as number;
+            await new Promise((res) => setTimeout(res, (4 - n) * 5));
+            return n === 2 ? { kind: 'failed', error: 'bad', category: null } : { r: n };
+          },
+        },
+      },
+    );
+    expect(r.outcome.status).toBe('completed');
+    const [out] = r.sw.store.terminalOutputs(r.jobId) as { results: unknown[] }[];
+    expect(out!.results[0]).toEqual({ r: 1 });
+    expect(out!.results[1]).toEqual({ _error: expect.stringMatching(/^Sub-job job-[0-9a-f]{8} failed$/) });
+    expect(out!.results[2]).toEqual({ r: 3 });
+    const started = r.sw.store.listEvents({ jobId: r.jobId }).find((e) => e.event === 'for_each.started')!;
+    expect(started.data).toMatchObject({ step: 'each', item_count: 3 });
+    const subs = r.sw.store.listJobs({}).filter((j) => j.parentJobId === r.jobId);
+    expect(subs).toHaveLength(3);
+    expect(subs.every((j) => j.metadata.sys.parent_job_id === r.jobId && j.metadata.sys.depth === 1)).toBe(true);
+    await r.sw.close();
+  });
+
+  it('E-16.2 an empty list completes at once with results [] (c12)', async () => {
+    const r = await runFlow(`
+name: empty
+steps:
+  src: { run: '{"items": []}', outputs: [items] }
+  each:
+    for_each: src.items
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: '{"r": 1}', inputs: { item: $job.item }, outputs: [r] }
+`);
+    expect(r.outcome.status).toBe('completed');
+    expect(r.sw.store.terminalOutputs(r.jobId)).toEqual([{ results: [] }]);
+    await r.sw.close();
+  });
+
+  it('CT-48 all items failing with continue → "All 3 sub-jobs failed", halt', async () => {
+    const r = await runFlow(`
+name: allfail
+steps:
+  src: { run: '{"items": [1, 2, 3]}', outputs: [items] }
+  each:
+    for_each: src.items
+    on_error: continue
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: 'fail: no', inputs: { item: $job.item }, outputs: [r] }
+`);
+    expect(r.outcome.status).toBe('failed');
+    expect(r.sw.store.failureInfo(r.jobId).error).toBe('All 3 sub-jobs failed');
+    await r.sw.close();
+  });
+
+  it('CT-49 fail_fast: the first failure fails the step "For-each item <i> failed"', async () => {
+    const r = await runFlow(`
+name: ff
+steps:
+  src: { run: '{"items": [1, 2]}', outputs: [items] }
+  each:
+    for_each: src.items
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: 'fail: no', inputs: { item: $job.item }, outputs: [r] }
+`);
+    expect(r.outcome.status).toBe('failed');
+    expect(r.sw.store.failureInfo(r.jobId).error).toMatch(/^For-each item \d failed$/);
+    await r.sw.close();
+  });
+
+  it('CT-50 a JSON-string list is iterated; an object source fails "is not a list (got dict)"', async () => {
+    const ok = await runFlow(`
+name: strlist
+steps:
+  src: { run: '{"items": "[1, 2]"}', outputs: [items] }
+  each:
+    for_each: src.items
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: '{"r": 1}', inputs: { item: $job.item }, outputs: [r] }
+`);
+    expect(ok.sw.store.terminalOutputs(ok.jobId)).toEqual([{ results: [{ r: 1 }, { r: 1 }] }]);
+    await ok.sw.close();
+    const bad = await runFlow(`
+name: objlist
+steps:
+  src: { run: '{"items": {"a": 1}}', outputs: [items] }
+  each:
+    for_each: src.items
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: '{"r": 1}', inputs: { item: $job.item }, outputs: [r] }
+`);
+    expect(bad.outcome.status).toBe('failed');
+    expect(bad.sw.store.failureInfo(bad.jobId).error).toContain('is not a list (got dict)');
+    await bad.sw.close();
+  });
+});
+
+describe('E-17 sub-flows', () => {
+  it('CT-52 the parent artifact is the merged terminal outputs; a failing sub-job halts the parent', async () => {
+    const r = await runFlow(`
+name: parent
+steps:
+  a: { run: '{"word": "hello"}', outputs: [word] }
+  shout:
+    flow:
+      steps:
+        up: { run: '{"loud": "HELLO"}', inputs: { word: $job.word }, outputs: [loud] }
+    inputs: { word: a.word }
+    outputs: [loud]
+`);
+    expect(r.outcome.status).toBe('completed');
+    expect(r.sw.store.terminalOutputs(r.jobId)).toEqual([{ loud: 'HELLO' }]);
+    const sub = r.sw.store.listJobs({}).find((j) => j.parentJobId === r.jobId)!;
+    expect(sub.inputs).toEqual({ word: 'hello' });
+    expect(r.events()).toContain('step.delegated');
+    await r.sw.close();
+
+    const f = await runFlow(`
+name: parentfail
+steps:
+  shout:
+    flow:
+      steps:
+        up: { run: 'fail: inner', outputs: [loud] }
+    outputs: [loud]
+    on_error: continue
+`);
+    expect(f.outcome.status).toBe('failed');
+    expect(f.sw.store.failureInfo(f.jobId).error).toBe('Sub-job failed');
+    await f.sw.close();
+  });
+});
+
+describe('E-18 cache', () => {
+  it('CT-58 a cached step run twice with identical inputs is served from cache; other inputs miss', async () => {
+    const dir = tmpProject();
+    const log: string[] = [];
+    const sw = openStepwise({ projectDir: dir, executors: { script: fakeScript({}, log) } });
+    const flow = compile(`
+name: cached
+steps:
+  a: { run: '{"x": 1}', inputs: { t: $job.t }, outputs: [x], cache: true }
+`);
+    const runOnce = async (t: string) => {
+      const job = sw.createJob(flow, { inputs: { t } });
+      sw.startJob(job.id);
+      expect((await sw.waitForJob(job.id)).status).toBe('completed');
+      return job.id;
+    };
+    await runOnce('one');
+    const second = await runOnce('one');
+    expect(log).toEqual(['a']);
+    const run = sw.store.listRuns(second, 'a')[0]!;
+    expect(run.executorState?.from_cache).toBe(true);
+    expect(run.artifact).toEqual({ x: 1 });
+    expect(sw.store.listEvents({ jobId: second }).find((e) => e.event === 'step.completed')!.data.from_cache).toBe(true);
+    await runOnce('two');
+    expect(log).toEqual(['a', 'a']);
+    await sw.close();
+  });
+});
+
+describe('E-21 / D-4 limits', () => {
+  it('max_duration_minutes is a durable timer: the run fails category timeout', async () => {
+    const r = await runFlow(
+      `
+name: slow
+steps:
+  a: { run: 'x', outputs: [x], limits: { max_duration_minutes: 0.001 } }
+`,
+      {
+        handlers: {
+          a: (inv) =>
+            new Promise((res) => {
+              const t = setTimeout(() => res({ x: 1 }), 5000);
+              inv.ctx.signal.addEventListener('abort', () => {
+                clearTimeout(t);
+                res({ kind: 'failed', error: 'aborted', category: null });
+              });
+            }),
+        },
+      },
+    );
+    expect(r.outcome.status).toBe('failed');
+    const run = r.runs('a')[0]!;
+    expect(run.errorCategory).toBe('timeout');
+    expect(run.error).toMatch(/^Duration limit exceeded: \d+\.\dm > 0\.001m$/);
+    expect(r.events()).toContain('step.limit_exceeded');
+    await r.sw.close();
+  });
+
+  it('an executor type that is not built yet fails the run with a clear error', async () => {
+    const r = await runFlow(`
+name: ext
+steps:
+  a: { executor: external, prompt: "hi", outputs: [ok] }
+`);
+    expect(r.outcome.status).toBe('failed');
+    expect(r.sw.store.failureInfo(r.jobId).error).toBe("executor type 'external' is not available yet in this version");
+    await r.sw.close();
+  });
+});
