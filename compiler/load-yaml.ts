@@ -3,7 +3,7 @@
  * (with the parser's position), duplicate keys YAML_DUPLICATE_KEY, a root that is not a
  * mapping YAML_NOT_MAPPING. Returns the root mapping only when the later stages can use it.
  */
-import { LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type YAMLMap } from 'yaml';
 import { repairPlainColons } from './repair-yaml.js';
 import { isMapNode, report, type CompileSession, type SourceContext } from './source-context.js';
 
@@ -14,8 +14,24 @@ export interface Loaded {
 
 function parse(text: string) {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
-  return { lc, doc, fatal: doc.errors.some((e) => e.code !== 'DUPLICATE_KEY') };
+  // The yaml package's own uniqueKeys check is quadratic per mapping; ours is linear.
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  return { lc, doc, fatal: doc.errors.length > 0 };
+}
+
+function reportDuplicateKeys(ctx: SourceContext): void {
+  visit(ctx.doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key as any;
+        if (!isScalar(k)) continue;
+        const name = String(k.value);
+        if (seen.has(name)) report(ctx, 'YAML_DUPLICATE_KEY', k, `Map keys must be unique: '${name}' appears twice`);
+        seen.add(name);
+      }
+    },
+  });
 }
 
 export function loadYaml(text: string, file: string, session: CompileSession, baseDir: string | undefined): Loaded {
@@ -33,14 +49,12 @@ export function loadYaml(text: string, file: string, session: CompileSession, ba
   // Caret excerpts show the file as written; positions come from the parsed text (same lines).
   session.sources[file] = text;
   const ctx: SourceContext = { session, file, text: used, doc, lc, baseDir, prefix: '' };
-  let fatal = false;
   for (const err of doc.errors) {
-    const dup = err.code === 'DUPLICATE_KEY';
-    if (!dup) fatal = true;
     const msg = err.message.split('\n')[0] ?? err.message;
-    report(ctx, dup ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX', err.pos, dup ? msg : `YAML parse error: ${msg}`);
+    report(ctx, 'YAML_SYNTAX', err.pos, `YAML parse error: ${msg}`);
   }
-  if (fatal) return { ctx, root: null };
+  if (doc.errors.length) return { ctx, root: null };
+  reportDuplicateKeys(ctx);
   const contents = doc.contents as any;
   if (!isMapNode(contents)) {
     report(ctx, 'YAML_NOT_MAPPING', contents ?? [0, 0], contents ? 'YAML root must be a mapping' : 'The flow file is empty');

@@ -2,22 +2,9 @@
  * Every reference flow and every conformance flow (except the validate cases c26–c29)
  * compiles without error (reference-flows/README.md; conformance/README.md).
  */
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFile } from '../../compiler/index.js';
-
-const SHARED = '/work/shared';
-const refDir = join(SHARED, 'reference-flows');
-const confDir = join(SHARED, 'conformance');
-
-export const referenceFlows = [
-  ...readdirSync(refDir).filter((f) => f.endsWith('.yaml')).map((f) => join(refDir, f)),
-  join(refDir, 'demo', 'FLOW.yaml'),
-];
-export const conformanceFlows = readdirSync(confDir)
-  .filter((d) => /^c\d+/.test(d) && existsSync(join(confDir, d, 'FLOW.yaml')))
-  .map((d) => ({ name: d, path: join(confDir, d, 'FLOW.yaml') }));
+import { conformanceFlows, referenceFlows, refDir } from './flow-lists.js';
 
 const errorsOf = (path: string) => compileFile(path).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
 
