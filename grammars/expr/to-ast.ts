@@ -16,7 +16,12 @@ type Kids = Record<string, CstElement[] | undefined>;
 type CompGen = { target: ExprNode; iter: ExprNode; ifs: ExprNode[] };
 
 const isToken = (e: CstElement | undefined): e is IToken => !!e && 'image' in e;
-const nodeRange = (n: CstNode): Range => [n.location?.startOffset ?? 0, (n.location?.endOffset ?? 0) + 1];
+/** A node's [start, end); `fallback` for nodes that matched no token (their offsets are NaN). */
+const nodeRange = (n: CstNode, fallback: Range = [0, 0]): Range => {
+  const start = n.location?.startOffset;
+  const end = n.location?.endOffset;
+  return Number.isFinite(start) && Number.isFinite(end) ? [start!, end! + 1] : fallback;
+};
 const tokRange = (t: IToken): Range => [t.startOffset, (t.endOffset ?? t.startOffset) + 1];
 const span = (a: Range, b: Range): Range => [a[0], b[1]];
 
@@ -163,16 +168,16 @@ export class AstBuilder {
 
   private subscriptList(value: ExprNode, n: CstNode, range: Range): ExprNode {
     const k = n.children as Kids;
-    const subs = this.nodes(k, 'subscript').map((s) => this.subscript(s));
+    const subs = this.nodes(k, 'subscript').map((s) => this.subscript(s, range));
     const multi = subs.length > 1 || this.toks(k, 'Comma').length > 0;
     if (multi && subs.some((s) => s.type === 'Slice')) {
-      return this.fail('EXPR_UNSUPPORTED', 'multi-dimensional slicing is not supported', nodeRange(n));
+      return this.fail('EXPR_UNSUPPORTED', 'multi-dimensional slicing is not supported', nodeRange(n, range));
     }
-    const index: ExprNode = multi ? { type: 'Tuple', elts: subs, range: nodeRange(n) } : subs[0]!;
+    const index: ExprNode = multi ? { type: 'Tuple', elts: subs, range: nodeRange(n, range) } : subs[0]!;
     return { type: 'Subscript', value, index, range };
   }
 
-  private subscript(n: CstNode): ExprNode {
+  private subscript(n: CstNode, outer: Range): ExprNode {
     const k = n.children as Kids;
     const get = (label: string): ExprNode | null => {
       const c = this.nodes(k, label)[0];
@@ -180,9 +185,9 @@ export class AstBuilder {
     };
     const lower = get('lower');
     if (!this.toks(k, 'colon1').length) {
-      return lower ?? this.fail('EXPR_SYNTAX', 'empty subscript: put an index or a slice between [ and ]', nodeRange(n));
+      return lower ?? this.fail('EXPR_SYNTAX', 'empty subscript: put an index or a slice between [ and ]', nodeRange(n, outer));
     }
-    return { type: 'Slice', lower, upper: get('upper'), step: get('step'), range: nodeRange(n) };
+    return { type: 'Slice', lower, upper: get('upper'), step: get('step'), range: nodeRange(n, outer) };
   }
 
   atom(n: CstNode): ExprNode {

@@ -13,7 +13,7 @@ const VALID = [
   "not (a or b) and -2**2 == -4",
   "0 < x <= 5 or x in (1, 2, 3) or x not in [4]",
   "max(xs) if xs else min([], default=None)",
-  "round(float(text or '0'), 2) // 1 % 7",
+  "round(float(x or '0'), 2) // 1 % 7",
   "d.get('k', {'a': [1, {2}]})['a'][0]",
   "any(c.isdigit() for c in text.strip().lower())",
 ];
