@@ -19,6 +19,7 @@ export const MAX_EXPRESSION_LENGTH = 100 * 1024;
 export const MAX_NESTING = 50;
 /** Deepest accepted AST (long `a + b + …` chains are deep trees even without brackets). */
 export const MAX_AST_DEPTH = 1000;
+const MAX_ERRORS = 20;
 
 const UNSUPPORTED: ReadonlyMap<TokenType, [string, string]> = new Map([
   [T.Lambda, ['lambda expressions are not supported', 'use a comprehension or a builtin such as sorted(xs, key=d.get)']],
@@ -61,15 +62,22 @@ function parseUnsafe(text: string): ParseResult {
   }
   if (text.trim() === '') return { ast: null, errors: [{ code: 'EXPR_SYNTAX', message: 'empty expression', range: [0, text.length], hint: 'write an expression such as outputs.ok == True' }] };
 
+  // Unterminated strings make the regex lexer rescan the rest of the text at every
+  // following quote (quadratic); find them in one linear pass first.
+  const open = unterminatedString(text);
+  if (open !== null) {
+    return { ast: null, errors: [{ code: 'EXPR_SYNTAX', message: 'unterminated string literal', range: [open, text.length], hint: 'close the string with the quote it was opened with' }] };
+  }
   const lexed = T.exprLexer.tokenize(text);
-  const errors: ExprError[] = lexed.errors.map((e) => lexError(text, e.offset, e.length));
+  // Cap the list: a report of thousands of errors helps nobody and costs time.
+  const errors: ExprError[] = lexed.errors.slice(0, MAX_ERRORS).map((e) => lexError(text, e.offset, e.length));
   errors.push(...precheck(lexed.tokens));
   if (errors.length) return { ast: null, errors };
 
   exprParser.input = lexed.tokens;
   const cst = exprParser.expression();
   if (exprParser.errors.length) {
-    for (const e of exprParser.errors) {
+    for (const e of exprParser.errors.slice(0, MAX_ERRORS)) {
       const range: Range = Number.isFinite(e.token.startOffset) ? tokRange(e.token) : [text.length, text.length];
       errors.push({ code: 'EXPR_SYNTAX', message: e.message, range, hint: syntaxHint(e.message) });
     }
@@ -82,6 +90,42 @@ function parseUnsafe(text: string): ParseResult {
     return { ast: null, errors: [{ code: 'EXPR_TOO_DEEP', message: `expression is nested more than ${MAX_AST_DEPTH} levels deep`, range: [0, text.length], hint: 'split it into derived outputs or a script step' }] };
   }
   return { ast, errors: [] };
+}
+
+/** Offset of the first string literal that never closes (Python rules), or null. */
+export function unterminatedString(text: string): number | null {
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return null;
+      i = nl + 1;
+      continue;
+    }
+    if (c !== "'" && c !== '"') {
+      i++;
+      continue;
+    }
+    const start = i;
+    const triple = text.startsWith(c.repeat(3), i);
+    i += triple ? 3 : 1;
+    for (;;) {
+      if (i >= text.length) return start;
+      const d = text[i]!;
+      if (d === '\\') {
+        i += 2;
+        continue;
+      }
+      if (!triple && d === '\n') return start;
+      if (d === c && (!triple || text.startsWith(c.repeat(3), i))) {
+        i += triple ? 3 : 1;
+        break;
+      }
+      i++;
+    }
+  }
+  return null;
 }
 
 function lexError(text: string, offset: number, length: number): ExprError {
