@@ -5,7 +5,7 @@
  * engine is SIGKILLed the command finishes anyway and a restarted engine re-attaches to it
  * from the SpawnInfo it persisted (D-R2, E-23.2, see reattach-script.ts).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Executor, ExecutorInvocation, ExecutorResult, SpawnInfo } from './types.js';
 import { checkInputBlocklist } from './blocklist.js';
@@ -103,12 +103,18 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   const env = buildScriptEnv(inputs, ctx, io, baseEnv);
   const meta = { shell_mode: prepared.shellMode, command: prepared.command };
 
-  const child = spawn('sh', ['-c', WRAPPER_SCRIPT, 'stepwise-script', io.stdout, io.stderr, io.exitCode, ...prepared.argv], {
-    cwd: ctx.workspace,
-    env,
-    detached: true,
-    stdio: 'ignore',
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn('sh', ['-c', WRAPPER_SCRIPT, 'stepwise-script', io.stdout, io.stderr, io.exitCode, ...prepared.argv], {
+      cwd: ctx.workspace,
+      env,
+      detached: true,
+      stdio: 'ignore',
+    });
+  } catch (err) {
+    // spawn throws synchronously on e.g. a NUL byte in an argument or an input value.
+    return crashResult(`${(err as Error).name}: ${(err as Error).message}`, meta);
+  }
   const exited = new Promise<{ ok: boolean; error?: Error }>((resolve) => {
     child.once('exit', () => resolve({ ok: true }));
     child.once('error', (error) => resolve({ ok: false, error }));

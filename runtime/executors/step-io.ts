@@ -21,7 +21,9 @@ export function stepIoDir(workspace: string): string {
 
 export function stepIoPaths(workspace: string, step: string, attempt: number, retryIndex = 0): StepIoPaths {
   const dir = stepIoDir(workspace);
-  const base = path.join(dir, `${step}-${attempt}${retryIndex > 0 ? `-r${retryIndex}` : ''}`);
+  // Step names are YAML keys: keep a separator or NUL in one from escaping the directory.
+  const safeStep = step.replace(/[/\\\0]/g, '_');
+  const base = path.join(dir, `${safeStep}-${attempt}${retryIndex > 0 ? `-r${retryIndex}` : ''}`);
   return {
     dir,
     stdout: `${base}.stdout`,

@@ -178,3 +178,23 @@ describe('T-4 script environment', () => {
     });
   });
 });
+
+describe('EX-1 robustness', () => {
+  it('E-8.5: an input value the OS cannot put in the environment (NUL byte) is a crash, not a throw', async () => {
+    const root = tempDir();
+    const result = await exec.start({ inputs: { v: 'a\u0000b' }, config: { command: 'echo hi' }, ctx: makeCtx(root) });
+    expect(result).toMatchObject({ kind: 'failed', category: 'executor_crash' });
+    expect(result.kind === 'failed' && result.error).toMatch(/^Executor crash: /);
+  });
+
+  it('EX-1.3: a step name with a slash cannot write outside step-io', async () => {
+    const { ctx } = await runCmd('echo x', {}, { stepName: '../evil' });
+    expect(existsSync(path.join(ctx.workspace, '.stepwise', 'step-io', '.._evil-1.stdout'))).toBe(true);
+  });
+
+  it('E-8.5: a missing command is a crash with a hint of the field', async () => {
+    const root = tempDir();
+    const result = await exec.start({ inputs: {}, config: {}, ctx: makeCtx(root) });
+    expect(result).toMatchObject({ kind: 'failed', category: 'executor_crash', error: expect.stringContaining('config.command') });
+  });
+});
