@@ -116,7 +116,8 @@ export class Evaluator implements CallContext {
     for (let e = env; e; e = e.parent) if (e.vars.has(id)) return e.vars.get(id);
     if (Object.hasOwn(this.scope, id)) {
       const d = Object.getOwnPropertyDescriptor(this.scope, id);
-      if (d && 'value' in d) return d.value === undefined ? null : d.value;
+      // `undefined` marks an absent input (X-1: absent loop-back inputs are undefined names).
+      if (d && 'value' in d && d.value !== undefined) return d.value;
     }
     if (BUILTINS.has(id)) return BUILTINS.get(id);
     throw new PyError('NameError', `name '${id}' is not defined`);

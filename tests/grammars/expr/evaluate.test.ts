@@ -408,6 +408,10 @@ describe('X-1 names', () => {
     expect(ev('_x', { _x: 1 })).toBe(1);
     expect(err('_error').type).toBe('NameError');
   });
+  it('X-1: a scope entry whose value is undefined (absent loop-back input) is an undefined name', () => {
+    expect(err('prev == 1', { prev: undefined })).toMatchObject({ type: 'NameError', message: "name 'prev' is not defined" });
+    expect(ev('len', { len: undefined })).toBe('<built-in function len>');
+  });
 });
 
 describe('SPEC §12 conformance expressions', () => {

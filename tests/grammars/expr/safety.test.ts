@@ -96,6 +96,15 @@ describe('DESIGN §4: budgets and size caps fail fast', () => {
     expect(parseCode(`'${'x'.repeat(1024 * 1024)}'`)).toBe('EXPR_TOO_LONG');
   });
 
+  it('DESIGN §4: unterminated strings are found in one pass (no quadratic lexing)', () => {
+    expect(parseExpression("'''" + "\\'".repeat(40_000)).errors).toEqual([
+      expect.objectContaining({ code: 'EXPR_SYNTAX', message: 'unterminated string literal', range: [0, 80_003] }),
+    ]);
+    expect(parseCode(`'a' + "b`)).toBe('EXPR_SYNTAX');
+    expect(parseExpression("x # it's a comment\n+ 1").errors).toEqual([]);
+    expect(parseExpression("'# not a comment' + '''it's\nmulti-line'''").errors).toEqual([]);
+  });
+
   it('DESIGN §4: 10,000-deep nesting is EXPR_TOO_DEEP, not a stack overflow', () => {
     expect(parseCode('('.repeat(10_000) + ')'.repeat(10_000))).toBe('EXPR_TOO_DEEP');
     expect(parseCode('['.repeat(10_000) + ']'.repeat(10_000))).toBe('EXPR_TOO_DEEP');
