@@ -6,7 +6,7 @@
  * from the SpawnInfo it persisted (D-R2, E-23.2, see reattach-script.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Executor, ExecutorInvocation, ExecutorResult, SpawnInfo } from './types.js';
 import { checkInputBlocklist } from './blocklist.js';
 import { prepareCommand } from './script-command.js';
@@ -96,6 +96,8 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   const prepared = prepareCommand(command, flowDir);
   try {
     mkdirSync(io.dir, { recursive: true });
+    // A stale exit code (same step and attempt after a job reset) must never be read as this run's.
+    rmSync(io.exitCode, { force: true });
     writeFileSync(io.input, JSON.stringify(inputs, null, 2));
   } catch (err) {
     return crashResult(`OSError: cannot prepare workspace ${ctx.workspace}: ${(err as Error).message}`);

@@ -100,3 +100,25 @@ describe('D-R2 / E-23.2 re-attach to a script child', () => {
     expect(await waitFor(() => isGone(ctx.spawns[0].pid), 2000)).toBe(true);
   });
 });
+
+describe('D-R2 stale files', () => {
+  it('E-23.2: a stale exit-code file from an earlier run of the same step/attempt is removed at spawn', async () => {
+    const root = tempDir();
+    const ctx = makeCtx(root);
+    const io = path.join(ctx.workspace, '.stepwise', 'step-io');
+    mkdirSync(io, { recursive: true });
+    writeFileSync(path.join(io, 'a-1.exitcode'), '0\n');
+    const controller = new AbortController();
+    const running = createScriptExecutor({ killGraceMs: 200 }).start({
+      inputs: {},
+      config: { command: 'sleep 30' },
+      ctx: { ...ctx, signal: controller.signal },
+    });
+    expect(await waitFor(() => ctx.spawns.length === 1)).toBe(true);
+    // Simulate the wrapper dying without recording a code: the old "0" must not count.
+    const info = ctx.spawns[0];
+    controller.abort();
+    await running;
+    expect(await reattachScript(info, new AbortController().signal)).toMatchObject({ kind: 'failed', category: 'infra_failure' });
+  });
+});
