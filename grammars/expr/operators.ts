@@ -3,6 +3,7 @@
  * `//` and `%` flooring toward negative infinity, str/list concatenation and repetition
  * with size caps, membership and identity. Error messages are Python's.
  */
+import { percentFormat } from './str-format.js';
 import {
   checkSize, dictLookup, isDict, isFloat, isInt, isNumber, makeFloat, makeInt, numValue, pyCompare, pyEq, PyError,
   PyIter, PyRange, PySet, PyTuple, typeError, typeName,
@@ -49,7 +50,14 @@ export function binaryOp(op: BinaryOp, a: unknown, b: unknown): unknown {
       }
       throw unsupported('-', a, b);
     case '%':
-      if (typeof a === 'string') throw typeError("printf-style '%' formatting is not supported; use + and str()");
+      if (typeof a === 'string') {
+        const lookup = isDict(b) ? (k: string) => {
+          const r = dictLookup(b, k);
+          if (!r.found) throw new PyError('KeyError', `'${k}'`);
+          return r.value;
+        } : null;
+        return percentFormat(a, b, b instanceof PyTuple ? b.items : null, lookup);
+      }
       throw unsupported('%', a, b);
     default:
       throw unsupported(op === '**' ? '** or pow()' : op, a, b);

@@ -4,7 +4,7 @@
  * s d f % e g. Nested fields, attribute and index lookups in fields are not supported.
  */
 import { floatRepr, pyRepr, pyStr } from './format.js';
-import { checkSize, isFloat, isNumber, type Kwargs, numValue, PyError, strLen, typeName, valueError } from './values.js';
+import { checkSize, isFloat, isNumber, type Kwargs, numValue, PyError, strLen, typeError, typeName, valueError } from './values.js';
 
 export function formatString(template: string, args: unknown[], kwargs: Kwargs): string {
   let out = '';
@@ -105,4 +105,58 @@ export function formatValue(v: unknown, spec: string): string {
   if (align === '>' || align === '=') return fill.repeat(gap) + body;
   const left = Math.floor(gap / 2);
   return fill.repeat(left) + body + fill.repeat(gap - left);
+}
+
+/** printf-style `'%s: %.2f' % (name, x)` and `'%(k)s' % d` (Python's str % operator). */
+export function percentFormat(template: string, arg: unknown, items: readonly unknown[] | null, lookup: ((k: string) => unknown) | null): string {
+  const args = items ?? [arg];
+  let next = 0;
+  let out = '';
+  const re = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifFeEgGrx%c])/gy;
+  let i = 0;
+  while (i < template.length) {
+    const pct = template.indexOf('%', i);
+    if (pct < 0) {
+      out += template.slice(i);
+      break;
+    }
+    out += template.slice(i, pct);
+    re.lastIndex = pct;
+    const m = re.exec(template);
+    if (!m) throw valueError(`unsupported format character at index ${pct}`);
+    i = re.lastIndex;
+    const [, key, flags = '', width, prec, type] = m;
+    if (type === '%') {
+      out += '%';
+      continue;
+    }
+    let v: unknown;
+    if (key !== undefined) {
+      if (!lookup) throw typeError('format requires a mapping');
+      v = lookup(key);
+    } else {
+      if (next >= args.length) throw typeError('not enough arguments for format string');
+      v = args[next++];
+    }
+    const w = width === '*' ? '' : (width ?? '');
+    const align = flags.includes('-') ? '<' : '';
+    const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+    const zero = flags.includes('0') && !align ? '0' : '';
+    const p = prec !== undefined ? `.${prec}` : '';
+    if (type === 's' || type === 'r') {
+      const s = type === 'r' ? pyRepr(v) : pyStr(v);
+      out += formatValue(s, `${align}${w}${p}`);
+    } else if (type === 'c') {
+      out += typeof v === 'string' ? v : String.fromCodePoint(Number(v));
+    } else {
+      if (!isNumber(v)) throw typeError(`%${type} format: a real number is required, not ${typeName(v)}`);
+      const t = type === 'i' || type === 'd' ? 'd' : type === 'x' ? 'd' : type;
+      const n = t === 'd' ? Math.trunc(numValue(v)) : v;
+      const body = type === 'x' ? Math.trunc(numValue(v)).toString(16) : formatValue(n, `${sign}${zero}${w}${t === 'd' ? '' : p}${t}`);
+      out += type === 'x' ? formatValue(body, `${align || '>'}${w}`) : align ? formatValue(body.trim(), `<${w}`) : body;
+    }
+    checkSize(out.length, 'string');
+  }
+  if (items && next < items.length) throw typeError('not all arguments converted during string formatting');
+  return out;
 }

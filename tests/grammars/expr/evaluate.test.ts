@@ -149,6 +149,17 @@ describe('X-3 arithmetic', () => {
     expect(ev("'x' * -1")).toBe('');
   });
 
+  it('X-3: str % args is printf-style formatting', () => {
+    expect(ev("'%s-%s' % (1, 'a')")).toBe('1-a');
+    expect(ev("'%.2f' % 3.14159")).toBe('3.14');
+    expect(ev("'%5d|%-3d|' % (42, 7)")).toBe('   42|7  |');
+    expect(ev("'%(a)s!' % {'a': None}")).toBe('None!');
+    expect(ev("'%d%%' % 50")).toBe('50%');
+    expect(ev("'%r' % 'x'")).toBe("'x'");
+    expect(err("'%s %s' % (1,)")).toMatchObject({ type: 'TypeError', message: 'not enough arguments for format string' });
+    expect(err("'%s' % (1, 2)")).toMatchObject({ type: 'TypeError', message: 'not all arguments converted during string formatting' });
+  });
+
   it('X-3: mixed-type arithmetic raises the Python TypeError', () => {
     expect(err("1 + 'a'")).toMatchObject({ type: 'TypeError', message: "unsupported operand type(s) for +: 'int' and 'str'" });
     expect(err("'a' + 1")).toMatchObject({ type: 'TypeError', message: 'can only concatenate str (not "int") to str' });
@@ -254,6 +265,9 @@ describe('X-4 + D-8 attribute access on mappings', () => {
     expect(ev("'a\\nb'.splitlines()")).toEqual(['a', 'b']);
     expect(ev("'{} is {:.2f}'.format('pi', 3.14159)")).toBe('pi is 3.14');
     expect(ev("'{n}!'.format(n=3)")).toBe('3!');
+    expect(ev("'{0}{0}|{1:>4}|{2:,}|{3:.1%}|{4!r}'.format('a', 7, 1234567, 0.256, 'q')")).toBe("aa|   7|1,234,567|25.6%|'q'");
+    expect(ev("'{{}}{}'.format(True)")).toBe('{}True');
+    expect(err("'{}{}'.format(1)").type).toBe('IndexError');
     expect(ev('[1, 2, 1].count(1)')).toBe(2);
     expect(ev('[1, 2, 3].index(2)')).toBe(1);
     expect(err("'abc'.index('z')")).toMatchObject({ type: 'ValueError', message: 'substring not found' });
