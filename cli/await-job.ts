@@ -9,9 +9,12 @@ import { attachProgress } from './progress.js';
 
 export type AwaitMode = 'wait' | 'headless' | 'headless-json';
 
-export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode): Promise<number> {
-  const progress =
-    mode !== 'wait' || process.stderr.isTTY ? attachProgress(engine, jobId, { tty: Boolean(process.stderr.isTTY) }) : () => {};
+/** Subscribe before the job starts so the first events are shown too. */
+export function progressFor(engine: Stepwise, jobId: string, mode: AwaitMode): () => void {
+  return mode !== 'wait' || process.stderr.isTTY ? attachProgress(engine, jobId, { tty: Boolean(process.stderr.isTTY) }) : () => {};
+}
+
+export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode, progress = progressFor(engine, jobId, mode)): Promise<number> {
   let interrupted = false;
   const onSignal = () => {
     if (interrupted) return;

@@ -11,7 +11,7 @@ import { ensureProjectDir } from '../project.js';
 import { loadFlow } from '../flow-loader.js';
 import { collectInputs, missingInputs } from '../inputs.js';
 import { openEngine } from '../engine.js';
-import { awaitJob } from '../await-job.js';
+import { awaitJob, progressFor } from '../await-job.js';
 import { errorReport } from '../wait-json.js';
 
 interface RunOptions {
@@ -75,8 +75,10 @@ async function run(ref: string, opts: RunOptions, projectOverride: string | unde
     return 0;
   }
   try {
+    const mode = opts.wait ? 'wait' : opts.output === 'json' ? 'headless-json' : 'headless';
+    const progress = progressFor(engine, jobId, mode);
     engine.startJob(jobId);
-    return await awaitJob(engine, jobId, opts.wait ? 'wait' : opts.output === 'json' ? 'headless-json' : 'headless');
+    return await awaitJob(engine, jobId, mode, progress);
   } finally {
     await engine.close();
   }
