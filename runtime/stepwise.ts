@@ -46,14 +46,17 @@ export function openStepwise(opts: OpenOptions): Stepwise {
 
   const commandPoll = setInterval(() => {
     if (closed) return;
+    engine.fireDueTimers();
     try {
       for (const c of store.openCommands()) {
         const job = engine.jobs.get(c.jobId);
         if (!job) continue;
-        engine.handle(() => {
-          apply(job, c.command, c.args);
-          store.markCommandDone(c.id, engine.now());
-        });
+        engine.safely(() =>
+          engine.handle(() => {
+            apply(job, c.command, c.args);
+            store.markCommandDone(c.id, engine.now());
+          }),
+        );
       }
     } catch {
       // busy database: the next poll retries
@@ -66,6 +69,7 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     else if (command === 'resume') engine.resume(job);
     else if (command === 'cancel') engine.cancel(job);
     else if (command === 'rerun' && typeof args.step === 'string') engine.rerun(job, args.step);
+    else if (command === 'start') engine.startJob(job);
   }
 
   /** The live job when this process drives it (adopting it if its owner is dead), else null (another live owner). */

@@ -92,12 +92,15 @@ export class Engine {
       // is rebuilt from the committed rows, and do not perform the effects.
       for (const id of this.touched) this.jobs.delete(id);
       this.touched.clear();
+      this.reserved -= this.reservedInHandle;
+      this.reservedInHandle = 0;
       this.effects = [];
       this.envelopes = [];
       this.depth--;
       throw e;
     }
     this.depth--;
+    this.reservedInHandle = 0;
     const effects = this.effects;
     const envs = this.envelopes;
     const touched = [...this.touched];
@@ -323,6 +326,7 @@ export class Engine {
       }
     }
     this.reserved++;
+    this.reservedInHandle++;
     this.defer(() => {
       this.reserved--;
       this.startExecutor(job, step, run, config);
@@ -331,6 +335,7 @@ export class Engine {
 
   /** Slots promised to executors that start after the current commit. */
   private reserved = 0;
+  private reservedInHandle = 0;
 
   private startExecutor(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
     if (this.closed || run.status !== 'running' || this.jobs.get(job.id) !== job) return;
@@ -341,11 +346,14 @@ export class Engine {
     try {
       promise = this.host.start(job, step, run, config, ac.signal, (info) => {
         if (this.closed) return;
-        this.handle(() => {
-          run.pid = info.pid;
-          run.executorState = { ...(run.executorState ?? {}), spawn: info };
-          this.store.updateRun(run);
-        });
+        // D-R2: the child's pid and files are durable before we wait on it (re-attach after a crash).
+        this.safely(() =>
+          this.handle(() => {
+            run.pid = info.pid;
+            run.executorState = { ...(run.executorState ?? {}), spawn: info };
+            this.store.updateRun(run);
+          }),
+        );
       });
     } catch (e) {
       promise = Promise.resolve(crash(e));
@@ -362,8 +370,8 @@ export class Engine {
         this.runningExecutors--;
         if (job.aborts.get(run.id) === ac) job.aborts.delete(run.id);
         if (this.closed) return;
-        if (this.jobs.get(job.id) === job) this.handle(() => this.onResult(job, run, result));
-        this.drainQueue();
+        if (this.jobs.get(job.id) === job) this.safely(() => this.handle(() => this.onResult(job, run, result)));
+        this.safely(() => this.drainQueue());
       });
   }
 
@@ -756,10 +764,32 @@ export class Engine {
     const t = setTimeout(() => {
       job.timers.delete(timerId);
       if (this.closed || this.jobs.get(job.id) !== job) return;
-      this.handle(() => this.fireTimer(job, timerId));
+      this.safely(() => this.handle(() => this.fireTimer(job, timerId)));
     }, Math.min(delay, 2 ** 31 - 1));
     t.unref?.();
-    job.timers.set(timerId, t);
+    job.timers.set(timerId, { dueAt, handle: t });
+  }
+
+  /** Fires timers that are due by the injected clock (tests skip time; D-R3). Polled by the API layer. */
+  fireDueTimers(): void {
+    const now = this.clock.now();
+    for (const job of [...this.jobs.values()]) {
+      for (const [id, t] of [...job.timers]) {
+        if (t.dueAt > now) continue;
+        clearTimeout(t.handle);
+        job.timers.delete(id);
+        this.safely(() => this.handle(() => this.fireTimer(job, id)));
+      }
+    }
+  }
+
+  /** Runs a callback from a timer or promise: an engine bug is reported, never an unhandled rejection. */
+  safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      process.stderr.write(`stepwise: internal engine error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    }
   }
 
   private fireTimer(job: LiveJob, timerId: number): void {
@@ -784,8 +814,8 @@ export class Engine {
     for (const t of this.store.listTimers(job.id)) {
       if (t.runId !== run.id) continue;
       this.store.deleteTimer(t.id);
-      const handle = job.timers.get(t.id);
-      if (handle) clearTimeout(handle);
+      const armed = job.timers.get(t.id);
+      if (armed) clearTimeout(armed.handle);
       job.timers.delete(t.id);
     }
   }
@@ -794,7 +824,7 @@ export class Engine {
     this.closed = true;
     for (const job of this.jobs.values()) {
       for (const ac of job.aborts.values()) ac.abort(new Error('engine closed'));
-      for (const t of job.timers.values()) clearTimeout(t);
+      for (const t of job.timers.values()) clearTimeout(t.handle);
     }
   }
 

@@ -26,7 +26,8 @@ export class LiveJob implements JobView {
   readonly aborts = new Map<string, AbortController>();
   /** for_each progress per delegated run id (E-16.4). */
   readonly forEach = new Map<string, ForEachProgress>();
-  readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Armed timers by row id: the absolute due time (injected clock) and the wall-clock handle. */
+  readonly timers = new Map<number, { dueAt: number; handle: NodeJS.Timeout }>();
 
   constructor(
     public record: JobRecord,
