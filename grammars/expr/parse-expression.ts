@@ -28,6 +28,14 @@ const UNSUPPORTED: ReadonlyMap<TokenType, [string, string]> = new Map([
   [T.Walrus, ["assignment expressions (':=') are not supported", 'expressions cannot assign names']],
 ]);
 
+const OPERATOR_ADVICE: Record<string, [string, string]> = {
+  '&&': ["'&&' is not Python", "use 'and'"],
+  '||': ["'||' is not Python", "use 'or'"],
+  ';': ["';' is not allowed: write a single expression", 'combine conditions with and/or'],
+  '->': ["'->' is not allowed in an expression", 'remove the annotation'],
+};
+/** After these, `*`/`**` would be unpacking (`f(*xs)`, `[*a]`, `{**d}`), not multiplication. */
+const STAR_CONTEXT = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace, T.Comma, T.Colon]);
 const OPENERS = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
 const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
 /** After these tokens a `-`/`+` is binary; anywhere else it is a (recursive) prefix operator. */
@@ -79,7 +87,8 @@ function parseUnsafe(text: string): ParseResult {
   if (exprParser.errors.length) {
     for (const e of exprParser.errors.slice(0, MAX_ERRORS)) {
       const range: Range = Number.isFinite(e.token.startOffset) ? tokRange(e.token) : [text.length, text.length];
-      errors.push({ code: 'EXPR_SYNTAX', message: e.message, range, hint: syntaxHint(e.message) });
+      const hint = syntaxHint(e.message);
+      errors.push(hint ? { code: 'EXPR_SYNTAX', message: e.message, range, hint } : { code: 'EXPR_SYNTAX', message: e.message, range });
     }
     return { ast: null, errors };
   }
@@ -139,7 +148,8 @@ function lexError(text: string, offset: number, length: number): ExprError {
 }
 
 function syntaxHint(message: string): string | undefined {
-  if (message.includes('end of the expression')) return 'the expression looks incomplete';
+  if (message.includes("'='")) return "use '==' to compare values; expressions cannot assign";
+  if (message.includes('end of the expression') || message.includes('ends too early')) return 'the expression looks incomplete';
   return undefined;
 }
 
@@ -155,7 +165,11 @@ function precheck(tokens: IToken[]): ExprError[] {
     const unsupported = UNSUPPORTED.get(type);
     if (unsupported) errors.push({ code: 'EXPR_UNSUPPORTED', message: unsupported[0], range: tokRange(t), hint: unsupported[1] });
     if (type === T.UnsupportedOp) {
-      errors.push({ code: 'EXPR_UNSUPPORTED', message: `operator '${t.image}' is not supported`, range: tokRange(t), hint: 'bitwise operators and statements are not part of the expression language' });
+      const [message, hint] = OPERATOR_ADVICE[t.image] ?? [`operator '${t.image}' is not supported`, 'bitwise and matrix operators are not part of the expression language'];
+      errors.push({ code: 'EXPR_UNSUPPORTED', message, range: tokRange(t), hint });
+    }
+    if ((type === T.Star || type === T.DoubleStar) && (!prev || STAR_CONTEXT.has(prev))) {
+      errors.push({ code: 'EXPR_UNSUPPORTED', message: `unpacking with '${t.image}' is not supported`, range: tokRange(t), hint: 'pass the collection itself, e.g. sum(xs), list(xs) or dict(d)' });
     }
     if (OPENERS.has(type)) levels.push(0);
     else if (CLOSERS.has(type) && levels.length > 1) prefixTotal -= levels.pop()!;

@@ -59,7 +59,7 @@ export const NotEq = createToken({ name: 'NotEq', pattern: /!=/ });
 export const LtEq = createToken({ name: 'LtEq', pattern: /<=/ });
 export const GtEq = createToken({ name: 'GtEq', pattern: />=/ });
 /** Bitwise and matrix operators: lexed so the error can say "not supported" instead of "unexpected character". */
-export const UnsupportedOp = createToken({ name: 'UnsupportedOp', pattern: /<<|>>|->|[&|^~@;]/ });
+export const UnsupportedOp = createToken({ name: 'UnsupportedOp', pattern: /&&|\|\||<<|>>|->|[&|^~@;]/ });
 export const Lt = createToken({ name: 'Lt', pattern: /</ });
 export const Gt = createToken({ name: 'Gt', pattern: />/ });
 export const Assign = createToken({ name: 'Assign', pattern: /=/ });

@@ -225,6 +225,19 @@ describe('error codes', () => {
     expect(errorsOf('a & b')[0]).toMatchObject({ code: 'EXPR_UNSUPPORTED', message: "operator '&' is not supported" });
   });
 
+  it('EXPR_UNSUPPORTED: star unpacking, && / || and statements come with a hint', () => {
+    expect(errorsOf('f(*xs)')[0]).toMatchObject({ code: 'EXPR_UNSUPPORTED', range: [2, 3] });
+    expect(errorsOf('{**d}')[0]).toMatchObject({ code: 'EXPR_UNSUPPORTED', range: [1, 3] });
+    expect(errorsOf('a && b')[0]).toMatchObject({ code: 'EXPR_UNSUPPORTED', range: [2, 4], hint: "use 'and'" });
+    expect(errorsOf('a || b')[0]).toMatchObject({ code: 'EXPR_UNSUPPORTED', hint: "use 'or'" });
+    expect(errorsOf('a; b')[0]).toMatchObject({ code: 'EXPR_UNSUPPORTED', range: [1, 2] });
+    expect(parseExpression('2 * 3 ** 2').errors).toEqual([]);
+  });
+
+  it("EXPR_SYNTAX: '=' suggests '=='", () => {
+    expect(errorsOf('outputs.x = 1')[0]).toMatchObject({ code: 'EXPR_SYNTAX', range: [10, 11], hint: expect.stringContaining('==') });
+  });
+
   it('EXPR_PRIVATE_ATTRIBUTE: _-prefixed attributes, __proto__, constructor, prototype (S-1)', () => {
     for (const text of ['outputs._error', '().__class__', 'x.__proto__', 'x.constructor', 'x.prototype', 'outputs.get.constructor']) {
       expect(errorsOf(text)[0]!.code, text).toBe('EXPR_PRIVATE_ATTRIBUTE');
