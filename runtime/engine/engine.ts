@@ -62,7 +62,9 @@ export class Engine {
     this.owner = opts.owner;
     this.projectDir = opts.projectDir;
     this.host = opts.host;
-    this.maxRunning = opts.maxRunning ?? DEFAULT_MAX_RUNNING;
+    // E-7.1: default 32 running executors, STEPWISE_EXECUTOR_THREADS overrides (D-R6: the cap is exact).
+    const env = Number(process.env.STEPWISE_EXECUTOR_THREADS);
+    this.maxRunning = opts.maxRunning ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_MAX_RUNNING);
   }
 
   now(): string {
