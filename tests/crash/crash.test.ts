@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stepwise } from '../../runtime/types.js';
 import { NON_RETRIABLE_STEP } from './crash-flow.js';
-import { killLoop, runClean } from './harness.js';
+import { killLoop, prepareDriver, runClean } from './harness.js';
 import { completedCounts, eventIdProblems, jobTree, ledgerLines, RawDb } from './inspect.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -36,6 +36,7 @@ async function probeEngine(): Promise<{ ok: boolean; reason: string }> {
     return { ok: false, reason: (err as Error).message.split('\n')[0]!.slice(0, 300) };
   }
 }
+const driverMode = await prepareDriver();
 const engine = await probeEngine();
 if (!engine.ok) console.warn(`[tests/crash] SKIPPED: engine not ready — a one-step probe job did not complete: ${engine.reason}`);
 
@@ -52,7 +53,7 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
   it.skipIf(!engine.ok)(
     `D-R2: ≥${MIN_KILLS} SIGKILLs leave every job as a crash-free run ends it (seed ${SEED})`,
     async () => {
-      console.log(`[tests/crash] seed ${SEED} (replay: CRASH_SEED=${SEED} npx vitest run tests/crash)`);
+      console.log(`[tests/crash] driver: ${driverMode}; seed ${SEED} (replay: CRASH_SEED=${SEED} npx vitest run tests/crash)`);
 
       // 1. The crash-free reference: one job of the same flow.
       const baseDir = tmp('base');
