@@ -156,11 +156,12 @@ function syntaxHint(message: string): string | undefined {
 /** Unsupported syntax and a nesting estimate, both from the token stream alone. */
 function precheck(tokens: IToken[]): ExprError[] {
   const errors: ExprError[] = [];
-  const levels: number[] = [0];
+  // One entry per open bracket: the prefix operators still "open" (recursing) at that level.
+  const levels: Nesting[] = [{ arith: 0, not: 0, cond: 0 }];
   let prefixTotal = 0;
-  let deepest = 0;
   let prev: TokenType | undefined;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     const type = t.tokenType;
     const unsupported = UNSUPPORTED.get(type);
     if (unsupported) errors.push({ code: 'EXPR_UNSUPPORTED', message: unsupported[0], range: tokRange(t), hint: unsupported[1] });
@@ -171,20 +172,59 @@ function precheck(tokens: IToken[]): ExprError[] {
     if ((type === T.Star || type === T.DoubleStar) && (!prev || STAR_CONTEXT.has(prev))) {
       errors.push({ code: 'EXPR_UNSUPPORTED', message: `unpacking with '${t.image}' is not supported`, range: tokRange(t), hint: 'pass the collection itself, e.g. sum(xs), list(xs) or dict(d)' });
     }
-    if (OPENERS.has(type)) levels.push(0);
-    else if (CLOSERS.has(type) && levels.length > 1) prefixTotal -= levels.pop()!;
-    else if (type === T.Not || type === T.DoubleStar || type === T.If || ((type === T.Minus || type === T.Plus) && !(prev && OPERAND_END.has(prev)))) {
-      levels[levels.length - 1]! += 1;
-      prefixTotal += 1;
+    if (OPENERS.has(type)) {
+      levels.push({ arith: 0, not: 0, cond: 0 });
+    } else if (CLOSERS.has(type)) {
+      if (levels.length > 1) prefixTotal -= total(levels.pop()!);
+    } else {
+      const level = levels[levels.length - 1]!;
+      const before = total(level);
+      nest(level, type, prev, tokens[i + 1]?.tokenType);
+      prefixTotal += total(level) - before;
     }
-    deepest = Math.max(deepest, levels.length - 1 + prefixTotal);
-    if (deepest > MAX_NESTING) {
+    const depth = levels.length - 1 + Math.ceil(prefixTotal / PREFIX_PER_LEVEL);
+    if (depth > MAX_NESTING) {
       errors.push({ code: 'EXPR_TOO_DEEP', message: `expression is nested more than ${MAX_NESTING} levels deep`, range: tokRange(t), hint: 'simplify it or move the logic into a script step' });
       break;
     }
     prev = type;
   }
   return errors;
+}
+
+/**
+ * Prefix constructs that make the parser recurse, counted until the construct ends:
+ * unary +/- and `**` (until a lower-precedence operator), `not` (until and/or), and
+ * conditional `if … else` chains (until a comma, colon or `for`).
+ */
+type Nesting = { arith: number; not: number; cond: number };
+const total = (n: Nesting): number => n.arith + n.not + n.cond;
+/** A bracket level costs about as much parser stack as this many prefix operators. */
+const PREFIX_PER_LEVEL = 4;
+const ARITH_END = new Set<TokenType>([T.Star, T.Slash, T.DoubleSlash, T.Percent, T.EqEq, T.NotEq, T.Lt, T.LtEq, T.Gt, T.GtEq, T.In, T.Is]);
+const CLAUSE_END = new Set<TokenType>([T.Comma, T.Colon, T.For]);
+
+function nest(level: Nesting, type: TokenType, prev: TokenType | undefined, next: TokenType | undefined): void {
+  if (CLAUSE_END.has(type)) {
+    level.arith = level.not = level.cond = 0;
+  } else if (type === T.And || type === T.Or) {
+    level.arith = level.not = 0;
+  } else if (type === T.If) {
+    level.arith = level.not = 0;
+    level.cond += 1;
+  } else if (type === T.Else) {
+    level.arith = level.not = 0;
+  } else if (type === T.Not) {
+    if (next === T.In) level.arith = 0; // `not in` is a comparison
+    else level.not += 1;
+  } else if (type === T.DoubleStar) {
+    level.arith += 1;
+  } else if (type === T.Minus || type === T.Plus) {
+    if (prev && OPERAND_END.has(prev)) level.arith = 0; // binary
+    else level.arith += 1;
+  } else if (ARITH_END.has(type)) {
+    level.arith = 0;
+  }
 }
 
 /** Iterative, so measuring a hostile tree cannot itself overflow. */

@@ -262,6 +262,18 @@ describe('error codes', () => {
     expect(errorsOf(Array(20_000).fill('1').join('+'))[0]!.code).toBe('EXPR_TOO_DEEP');
   });
 
+  it('EXPR_TOO_DEEP: many prefix operators in sequence are not nesting', () => {
+    for (const text of [
+      Array(200).fill('x not in y').join(' and '),
+      Array(200).fill('not x').join(' or '),
+      Array(200).fill('x ** 2').join(' + '),
+      Array(200).fill('-x').join(' - '),
+      Array(60).fill('a if b else').join(' ') + ' c',
+    ]) {
+      expect(parseExpression(text).errors, text.slice(0, 30)).toEqual([]);
+    }
+  });
+
   it('EXPR_TOO_DEEP: ordinary nesting is fine', () => {
     expect(parseExpression('(((((((((((((((((((((1)))))))))))))))))))))').errors).toEqual([]);
     expect(parseExpression(Array(500).fill('x').join(' + ')).errors).toEqual([]);
