@@ -288,13 +288,18 @@ export class AstBuilder {
     if (/^0\d/.test(text) && /[1-9]/.test(text)) {
       return this.fail('EXPR_SYNTAX', 'leading zeros in decimal integer literals are not permitted', range, "write 7, not 07 (use 0o7 for octal)");
     }
-    return { type: 'Literal', value: Number(text), range };
+    const value = Number(text);
+    if (!Number.isFinite(value)) return this.fail('EXPR_UNSUPPORTED', 'integer literal is too large', range);
+    return { type: 'Literal', value, range };
   }
 
   private floatLiteral(t: IToken): ExprNode {
     const range = tokRange(t);
     if (/[jJ]$/.test(t.image)) return this.fail('EXPR_UNSUPPORTED', 'complex numbers are not supported', range);
-    return { type: 'Literal', value: Number(t.image.replace(/_/g, '')), float: true, range };
+    const value = Number(t.image.replace(/_/g, ''));
+    // The AST is stored as JSON, which has no Infinity: make the author say it explicitly.
+    if (!Number.isFinite(value)) return this.fail('EXPR_UNSUPPORTED', 'float literal is too large', range, "write float('inf') for infinity");
+    return { type: 'Literal', value, float: true, range };
   }
 
   /** Decodes one Python string literal; null (with an issue recorded) for f-strings and bytes. */
