@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import type { SpawnInfo } from '../executors/types.js';
 import { reattachScript } from '../executors/reattach-script.js';
 import { isPidAlive } from '../executors/process-group.js';
-import { resolveInputs } from '../logic/input-resolution.js';
 import type { LoopFrames } from '../logic/loop-frames.js';
 import { mergedTerminalArtifact } from '../logic/terminal-outputs.js';
 import type { RunRecord } from '../types.js';
@@ -71,7 +70,7 @@ export function adoptJob(engine: Engine, jobId: string): LiveJob | undefined {
 function reconcile(engine: Engine, job: LiveJob): void {
   // Timers first (D-R3): absolute times, re-armed; overdue ones fire at once.
   for (const t of engine.store.listTimers(job.id)) engine.defer(() => engine.armTimer(job, t.id, t.dueAt));
-  const relaunch: string[] = [];
+  const restart: RunRecord[] = [];
   for (const run of [...job.runsById.values()]) {
     if (run.status !== 'running') continue;
     const step = job.index.steps.get(run.stepName)?.step;
@@ -92,12 +91,7 @@ function reconcile(engine: Engine, job: LiveJob): void {
       });
       continue;
     }
-    run.status = 'cancelled';
-    run.error = 'Interrupted: the engine stopped; a new attempt was started';
-    run.completedAt = engine.now();
-    engine.store.updateRun(run);
-    job.noteStatus(run);
-    relaunch.push(run.stepName);
+    restart.push(run);
   }
   // for_each progress from the sub-jobs that already settled.
   for (const [runId, p] of job.forEach) {
@@ -122,12 +116,17 @@ function reconcile(engine: Engine, job: LiveJob): void {
       engine.halt(job, run.stepName, error);
     }
   }
-  if (job.record.status !== 'running') return;
-  for (const s of relaunch) {
-    const latest = job.latest(s);
-    if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) continue;
-    engine.launch(job, s, resolveInputs(job, job.index.steps.get(s)!.step), true);
+  if (job.record.status !== 'running') {
+    // Paused (e.g. by an interrupted non_retriable sibling): park them as a pause would (E-14.1).
+    for (const run of restart) {
+      run.status = 'suspended';
+      engine.store.updateRun(run);
+      job.noteStatus(run);
+    }
+    return;
   }
+  // Idempotent attempts whose child is gone run again in place (same attempt, D-R2).
+  for (const run of restart) engine.restartInPlace(job, run);
   engine.dispatchAll(job);
 }
 

@@ -335,6 +335,31 @@ export class Engine {
     });
   }
 
+  /**
+   * D-R2: re-executes an interrupted attempt in its own run row (same attempt number), so a
+   * crash never changes what `attempt` means to exit rules and scripts.
+   */
+  restartInPlace(job: LiveJob, run: RunRecord): void {
+    const step = job.index.steps.get(run.stepName)!.step;
+    const restarts = Number(run.executorState?.restarts ?? 0) + 1;
+    let config: Record<string, unknown>;
+    try {
+      config = this.host.render(step, run.inputs);
+    } catch (e) {
+      this.failRun(job, run, crashMessage(e), 'executor_crash', null);
+      return;
+    }
+    run.executorState = { _interpolated_config: config, restarts };
+    run.pid = null;
+    this.store.updateRun(run);
+    this.reserved++;
+    this.reservedInHandle++;
+    this.defer(() => {
+      this.reserved--;
+      this.startExecutor(job, step, run, config);
+    });
+  }
+
   /** Slots promised to executors that start after the current commit. */
   private reserved = 0;
   private reservedInHandle = 0;

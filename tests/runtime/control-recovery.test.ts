@@ -117,7 +117,9 @@ describe('D-R2 kill safety and recovery', () => {
     expect((await sw2.waitForJob(job.id)).status).toBe('completed');
     const runs = sw2.store.listRuns(job.id);
     for (const s of ['a', 'b', 'c']) expect(runs.filter((r) => r.stepName === s && r.status === 'completed')).toHaveLength(1);
-    expect(runs.filter((r) => r.stepName === 'b').map((r) => r.status)).toEqual(['cancelled', 'completed']);
+    // The interrupted attempt re-ran in place: same run row, same attempt number.
+    expect(runs.filter((r) => r.stepName === 'b').map((r) => [r.status, r.attempt])).toEqual([['completed', 1]]);
+    expect(runs.find((r) => r.stepName === 'b')!.executorState?.restarts).toBe(1);
     const ids = sw2.store.listEvents({}).map((e) => e.event_id);
     expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
     expect(sw2.store.getJob(job.id)!.createdBy).toBe(`cli:${process.pid}`);
