@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     '# Stepwise bench',
     '',
     `node ${process.version} · ${cpus.length} CPU (${cpus[0]?.model.trim() ?? '?'}) · ${os.platform()} ${os.release()} · ${new Date().toISOString()}`,
+    `load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min)${os.loadavg()[0]! > cpus.length ? ' — machine busy: wall times include waiting for a CPU' : ''}`,
     `N = ${N} (scaling set ${N_SCALING}) · flows from ${gen.source} · cpu/peak via ${HAVE_GNU_TIME ? '/usr/bin/time' : 'bash time + VmHWM polling'} · wall = median, whole process`,
   ].join('\n');
 
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     '',
     inProcTable('engine, no-op script executor', engine),
     '',
-    `total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `total bench time ${((Date.now() - started) / 1000).toFixed(0)} s · load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`,
     '',
   ].join('\n');
   process.stdout.write(doc);
