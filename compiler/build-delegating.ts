@@ -37,7 +37,7 @@ export function buildDelegating(m: StepModel, nested: NestedCompiler): void {
     report(ctx, 'FLOW_SESSION', m.keys.get('session') ?? null, `Step '${step.name}': 'session' is not allowed on for_each steps`);
     m.broken = true;
   }
-  for (const key of ['run', 'executor', 'prompt', 'prompt_file', 'command', 'check_command']) {
+  for (const key of ['run', 'executor', 'prompt_file']) {
     if (m.keys.has(key) && step.kind === 'for_each') report(ctx, 'FLOW_IGNORED_KEY', m.keys.get(key) ?? null, `Step '${step.name}': '${key}' is ignored on for_each steps (the body flow does the work)`);
   }
   step.executor = { type: step.kind, config: {} };

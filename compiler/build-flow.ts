@@ -18,6 +18,7 @@ const VISIBILITY = ['interactive', 'background', 'internal'] as const;
 
 export interface BuildOptions {
   sourceFile?: string;
+  nameHint?: string;
   /** Used when the mapping has no `inputs:` (F-10.2). */
   inferredVars?: VarDecl[] | null;
   nested: boolean;
@@ -48,7 +49,7 @@ export function buildFlow(ctx: SourceContext, root: YAMLMap, nestedCompiler: Nes
     return String(v);
   };
   // D-6: a FLOW.yaml without `name` takes its directory's name; other files their stem.
-  const file = opts.sourceFile;
+  const file = opts.sourceFile ?? opts.nameHint;
   const fallback = file ? (basename(file) === 'FLOW.yaml' || basename(file) === 'FLOW.yml' ? basename(dirname(file)) : basename(file).replace(/\.ya?ml$/, '').replace(/\.flow$/, '')) : 'inline';
   model.name = str('name') ?? fallback;
   model.description = str('description') ?? '';

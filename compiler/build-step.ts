@@ -68,6 +68,7 @@ export function buildStep(ctx: SourceContext, name: string, index: number, node:
   if (has('description')) step.description = String(toJS(ctx, k('description')) ?? '');
 
   step.kind = selectKind(m);
+  warnUnreadKeys(m);
   if (step.kind !== 'for_each' && step.kind !== 'sub_flow') buildExecutor(m, node, containment);
 
   const outKey = has('outputs') ? 'outputs' : 'output_fields';
@@ -92,6 +93,20 @@ export function buildStep(ctx: SourceContext, name: string, index: number, node:
   buildSession(m);
   if (step.kind === 'for_each' || step.kind === 'sub_flow') buildDelegating(m, nested);
   return m;
+}
+
+const COMMON = new Set(COMMON_KEYS);
+
+/** F-5: executor keys another executor type would read are silently ignored by the reference; we say so. */
+function warnUnreadKeys(m: StepModel): void {
+  const { step } = m;
+  const reads = new Set(EXECUTOR_KEYS[step.kind] ?? []);
+  for (const key of m.keys.keys()) {
+    if (COMMON.has(key) || reads.has(key) || !STEP_KEYS.has(key)) continue;
+    const readers = Object.keys(EXECUTOR_KEYS).filter((t) => EXECUTOR_KEYS[t]!.includes(key));
+    const node = m.keys.get(key) ?? null;
+    report(m.ctx, 'FLOW_IGNORED_KEY', node ?? step.loc ?? null, `Step '${step.name}': '${key}' is not read by ${step.kind} steps (only by ${readers.join(', ')})`, { hint: `Remove '${key}', or change the step's executor.` });
+  }
 }
 
 function selectKind(m: StepModel): StepKind {

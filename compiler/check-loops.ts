@@ -111,6 +111,8 @@ export function markBackEdges(model: FlowModel, g: Graph): Closings {
       if (first !== null && first !== undefined && closings.every((x) => x === first)) {
         b.backEdge = true;
         b.closingLoop = g.names[first]!;
+      } else if (b.kind === 'any_of' && closings.every((x) => x !== null) && new Set(closings).size > 1) {
+        report(m.ctx, 'FLOW_LOOP_BACK_AMBIGUOUS', b.loc ?? m.step.loc, `Step '${m.step.name}': loop_back_binding_ambiguous_closure — any_of input '${b.local}' closes loops of ${[...new Set(closings)].map((x) => `'${g.names[x!]}'`).join(' and ')}`);
       }
       out.set(b, closings);
     }

@@ -31,6 +31,7 @@
  * | FLOW_BAD_OUTPUTS | `outputs:` malformed or a typed field breaks F-6.1 |
  * | FLOW_BAD_WHEN | `when:` malformed (F-9.1) or a predicate on an unknown input |
  * | FLOW_IS_PRESENT_NOT_LOOP_BACK | `is_present` on a binding that is no loop-back (V-3) |
+ * | FLOW_LOOP_BACK_AMBIGUOUS | an any_of whose sources close different loops (V-3 loop_back_binding_ambiguous_closure) |
  * | FLOW_IS_PRESENT_MIXED_ANY_OF | `is_present` on an any_of mixing loop-back and forward sources (V-3) |
  * | FLOW_BAD_EXIT | an exit rule is malformed (F-12, E-9) |
  * | FLOW_LOOP_NOT_CONNECTED | a loop target is neither the step nor an ancestor/descendant (E-10.2) |
@@ -44,8 +45,12 @@
  * | FLOW_KIT | a KIT.yaml problem (F-1.5) |
  * | FLOW_LOOP_NO_MAX | warning: a loop rule without `max_iterations` (V-6) |
  * | FLOW_NO_CATCH_ALL | warning: exit rules without a literal `"True"` catch-all (V-6) |
+ * | FLOW_EXIT_CAST | warning: `float(`/`int(`/`bool(` in an exit rule raises on null, the rule is then skipped (V-6) |
+ * | FLOW_AFTER_ON_LOOP | warning: `after`/`after_resolved` on a looping step without `when` (V-6) |
+ * | FLOW_LOOP_RACE | warning: a step reads a loop body member but not the loop owner, without `when` (V-6) |
+ * | FLOW_VAR_NO_EXAMPLE | info: a declared variable with neither default nor example (V-6) |
  * | FLOW_UNUSED_VAR | warning: a declared variable no step reads (V-6) |
- * | FLOW_UNDECLARED_VAR | warning: `$job.x` used but `x` not declared while a declaration block exists (V-6) |
+ * | FLOW_UNDECLARED_VAR | `$job.x` used but not declared: warning when an inputs:/config: block exists, info when none does (V-6) |
  * | FLOW_CACHE_IGNORED | warning: `cache` on external/poll/emit_flow steps (V-6) |
  * | FLOW_IGNORED_KEY | warning: a key that is accepted but has no effect here |
  * | FLOW_TEMPLATE_UNKNOWN_NAME | warning: a prompt `$name` that is no input of the step (D-1) |
@@ -86,6 +91,7 @@ export const CODES = {
   FLOW_BAD_OUTPUTS: { severity: 'error', hint: 'Write `outputs: [a, b]` or a mapping `name: {type: str|text|number|bool|choice}`.' },
   FLOW_BAD_WHEN: { severity: 'error', hint: "Write an expression string (`when: \"x == 1\"`) or `{input: x, eq|in|is_null|is_present: value}`." },
   FLOW_IS_PRESENT_NOT_LOOP_BACK: { severity: 'error', hint: '`is_present` only makes sense on a loop-back binding; use `is_null` or an expression.' },
+  FLOW_LOOP_BACK_AMBIGUOUS: { severity: 'error', hint: 'Let every any_of source come from the same loop, or split the binding in two.' },
   FLOW_IS_PRESENT_MIXED_ANY_OF: { severity: 'error', hint: 'Make every any_of source a loop-back binding of the same loop, or use `is_null`.' },
   FLOW_BAD_EXIT: { severity: 'error', hint: 'An exit rule is `{name, when: "<expr>", action: advance|loop|escalate|abandon, target?, max_iterations?}`.' },
   FLOW_LOOP_NOT_CONNECTED: { severity: 'error', hint: 'Loop to the step itself or to a step it depends on (directly or not).' },
@@ -99,6 +105,10 @@ export const CODES = {
   FLOW_KIT: { severity: 'error', hint: 'KIT.yaml needs `name` (equal to its directory) and `description`.' },
   FLOW_LOOP_NO_MAX: { severity: 'warning', hint: 'Add `max_iterations: <n>` so a loop that never converges pauses instead of running forever.' },
   FLOW_NO_CATCH_ALL: { severity: 'info', hint: 'Add a last rule `when: "True"` so every outcome is routed explicitly.' },
+  FLOW_EXIT_CAST: { severity: 'warning', hint: "Guard against null: `float(outputs.get('x') or 0)`, or compare without converting." },
+  FLOW_AFTER_ON_LOOP: { severity: 'warning', hint: 'Add a `when:` so the step does not re-run on every iteration, or move the ordering to a binding.' },
+  FLOW_LOOP_RACE: { severity: 'warning', hint: 'Also depend on the loop owner (e.g. `after: [<owner>]`) or add a `when:`, so the step waits for the loop to finish.' },
+  FLOW_VAR_NO_EXAMPLE: { severity: 'info', hint: 'Add `default:` or `example:` so users know what to pass.' },
   FLOW_UNUSED_VAR: { severity: 'warning', hint: 'Bind it with `$job.<name>` in some step, or remove the declaration.' },
   FLOW_UNDECLARED_VAR: { severity: 'warning', hint: 'Declare it under `inputs:` (per-run) or `config:` (set-and-forget).' },
   FLOW_CACHE_IGNORED: { severity: 'warning', hint: 'External, poll and emit_flow steps are never cached; remove `cache`.' },

@@ -9,21 +9,25 @@ import type { Node, YAMLMap } from 'yaml';
 import type { NestedCompiler } from './build-delegating.js';
 import { buildFlow } from './build-flow.js';
 import { checkExpressions } from './check-expressions.js';
+import { checkLoopRace } from './check-loop-race.js';
 import { checkLoopTargets, checkPredicates, markBackEdges } from './check-loops.js';
 import { checkReferences } from './check-references.js';
+import { checkSessions } from './check-sessions.js';
 import { checkStructure } from './check-structure.js';
 import { checkWarnings } from './check-warnings.js';
 import { buildGraph } from './graph.js';
 import type { CompiledFlow, VarDecl } from './ir.js';
 import { loadYaml } from './load-yaml.js';
 import { lowerFlow } from './lower-flow.js';
-import { findByName, registryPath } from './resolve-flow-ref.js';
+import { findByName, flowFileAt, registryPath } from './resolve-flow-ref.js';
 import { report, type CompileSession, type SourceContext } from './source-context.js';
 
 const errorCount = (s: CompileSession) => s.diagnostics.reduce((n, d) => n + (d.severity === 'error' ? 1 : 0), 0);
 
 interface FlowOpts {
   sourceFile?: string;
+  /** File name used for the default flow name when there is no source file (F-1.4). */
+  nameHint?: string;
   nested: boolean;
   inferredVars?: VarDecl[] | null;
 }
@@ -31,9 +35,14 @@ interface FlowOpts {
 /** Build, check and lower one flow mapping; null when it (or a sub-flow) has errors. */
 export function compileMapping(ctx: SourceContext, root: YAMLMap, opts: FlowOpts): CompiledFlow | null {
   const before = errorCount(ctx.session);
-  const model = buildFlow(ctx, root, nestedCompiler, { nested: opts.nested, inferredVars: opts.inferredVars ?? null, ...(opts.sourceFile ? { sourceFile: opts.sourceFile } : {}) });
+  const model = buildFlow(ctx, root, nestedCompiler, {
+    nested: opts.nested,
+    inferredVars: opts.inferredVars ?? null,
+    ...(opts.sourceFile ? { sourceFile: opts.sourceFile } : {}),
+    ...(opts.nameHint ? { nameHint: opts.nameHint } : {}),
+  });
   if (model.steps.length === 0) return null;
-  const refsOk = checkReferences(model);
+  const refsOk = [checkReferences(model), checkSessions(model)].every(Boolean);
   const g = buildGraph(model.steps.map((m) => m.step));
   const loopsOk = checkLoopTargets(model, g);
   const closings = markBackEdges(model, g);
@@ -43,7 +52,9 @@ export function compileMapping(ctx: SourceContext, root: YAMLMap, opts: FlowOpts
   if (sane) checkStructure(model, g);
   checkWarnings(model);
   if (errorCount(ctx.session) > before) return null;
-  return lowerFlow(model, g);
+  const flow = lowerFlow(model, g);
+  checkLoopRace(model, flow);
+  return flow;
 }
 
 /** Compile flow text as a file (or inline string when `file` is synthetic). */
@@ -102,6 +113,12 @@ const nestedCompiler: NestedCompiler = {
         return null;
       }
       path = resolve(parent.baseDir ?? '/', ref);
+      const found = flowFileAt(path, ref);
+      if (found && 'error' in found) {
+        report(parent, found.error.code === 'FLOW_IS_KIT' ? 'FLOW_IS_KIT' : 'FLOW_FILE_NOT_FOUND', node, found.error.message);
+        return null;
+      }
+      if (found) path = found.path;
     } else {
       const project = session.projectDir ?? parent.baseDir;
       const found = project ? findByName(ref, project) : null;

@@ -90,7 +90,7 @@ export function compileSource(text: string, opts: CompileOptions & { file?: stri
     const baseDir = opts.baseDir ? resolve(opts.baseDir) : undefined;
     const sourceFile = opts.file && baseDir ? resolve(baseDir, opts.file) : undefined;
     if (sourceFile) session.stack.push(sourceFile);
-    const flow = compileText(session, String(text ?? ''), file, baseDir, { nested: false, ...(sourceFile ? { sourceFile } : {}) });
+    const flow = compileText(session, String(text ?? ''), file, baseDir, { nested: false, ...(sourceFile ? { sourceFile } : {}), ...(opts.file ? { nameHint: opts.file } : {}) });
     return finish(session, flow);
   } catch (e) {
     return internal(session, file, e);

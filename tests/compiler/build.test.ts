@@ -245,7 +245,7 @@ describe('build (F-2 … F-12)', () => {
 
   it('F-5: agent fork_from without agent sets agent: claude; containment is inherited (F-2)', () => {
     const f = flowOf(
-      yaml('containment: sandbox', 'steps:', '  a:', '    executor: agent', '    prompt: go', '    session: main', '  b:', '    executor: agent', '    prompt: go', '    fork_from: a', '    after: [a]'),
+      yaml('containment: sandbox', 'steps:', '  a:', '    executor: agent', '    agent: claude', '    prompt: go', '    session: main', '  b:', '    executor: agent', '    prompt: go', '    fork_from: a', '    after: [a]'),
     );
     expect(stepOf(f, 'b').executor.config).toMatchObject({ agent: 'claude', containment: 'sandbox' });
     expect(stepOf(f, 'b').forkFrom).toBe('a');

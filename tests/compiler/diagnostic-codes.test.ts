@@ -246,7 +246,94 @@ describe('diagnostic codes (one flow each)', () => {
     const [d] = expectCode(compile(yaml(...step('run: echo', 'when: "nope == 1"'))), 'EXPR_UNKNOWN_NAME', 4);
     expect(d!.column).toBe(12);
   });
-  it('every code in compiler/codes.ts has a test above', () => {
+});
+
+describe('codes added for V-3, V-5, V-6 details', () => {
+  it('FLOW_LOOP_BACK_AMBIGUOUS: an any_of whose sources close different loops (V-3)', () => {
+    const r = compile(
+      yaml(
+        'steps:',
+        '  a:',
+        '    run: echo',
+        '    outputs: [x]',
+        '    inputs:',
+        '      prev: {any_of: [b.y, c.y], optional: true}',
+        '  b:',
+        '    run: echo',
+        '    outputs: [y]',
+        '    inputs: {x: a.x}',
+        '    exits:',
+        '      - {when: "True", action: loop, target: a, max_iterations: 2}',
+        '  c:',
+        '    run: echo',
+        '    outputs: [y]',
+        '  e:',
+        '    run: echo',
+        '    inputs: {x: a.x, y: c.y}',
+        '    exits:',
+        '      - {when: "attempt < 2", action: loop, target: c, max_iterations: 2}',
+        '      - {when: "True", action: advance}',
+      ),
+    );
+    // b.y closes the loop of 'a' (b loops to a); c.y closes the loop of 'c' (e loops to c).
+    const [d] = expectCode(r, 'FLOW_LOOP_BACK_AMBIGUOUS', 6);
+    expect(d!.message).toContain('loop_back_binding_ambiguous_closure');
+  });
+
+  it('FLOW_SESSION (V-5): writers of a forked session must be claude agents', () => {
+    const r = compile(yaml('steps:', '  a:', '    executor: agent', '    prompt: go', '    session: main', '  b:', '    executor: agent', '    prompt: go', '    fork_from: a', '    after: [a]'));
+    const [d] = expectCode(r, 'FLOW_SESSION', 5);
+    expect(d?.message).toContain("not an agent step with 'agent: claude'");
+  });
+
+  it('FLOW_EXIT_CAST: float() in an exit rule warns (V-6, CT-20)', () => {
+    const r = compile(yaml('steps:', '  a:', '    run: echo', '    exits:', '      - {when: "float(outputs.get(\'s\')) > 1", action: advance}', '      - {when: "True", action: advance}'));
+    expectCode(r, 'FLOW_EXIT_CAST', 5, 'warning');
+    expect(r.flow).not.toBeNull();
+  });
+
+  it('FLOW_AFTER_ON_LOOP: after on a looping step without when (V-6)', () => {
+    const r = compile(yaml('steps:', '  z:', '    run: echo', '  a:', '    run: echo', '    after: [z]', '    exits:', '      - {when: "True", action: loop, target: a, max_iterations: 2}'));
+    expectCode(r, 'FLOW_AFTER_ON_LOOP', 6, 'warning');
+  });
+
+  it('FLOW_LOOP_RACE: reading a loop body member without the owner or a when (V-6, CT-29)', () => {
+    const body = (extra: string[]) =>
+      yaml(
+        'steps:',
+        '  draft:',
+        '    run: echo',
+        '    outputs: [content]',
+        '  review:',
+        '    run: echo',
+        '    outputs: [score]',
+        '    inputs: {c: draft.content}',
+        '    exits:',
+        '      - {when: "outputs.score >= 3", action: advance}',
+        '      - {when: "True", action: loop, target: draft, max_iterations: 3}',
+        '  publish:',
+        '    run: echo',
+        '    inputs: {c: draft.content}',
+        ...extra,
+      );
+    const racy = compile(body([]));
+    expectCode(racy, 'FLOW_LOOP_RACE', 12, 'warning');
+    expect(compile(body(['    after: [review]'])).diagnostics.some((x) => x.code === 'FLOW_LOOP_RACE')).toBe(false);
+  });
+
+  it('FLOW_VAR_NO_EXAMPLE: a variable with neither default nor example (V-6, info)', () => {
+    const r = compile(yaml('inputs:', '  topic: {description: T}', 'steps:', '  a:', '    run: echo', '    inputs: {t: $job.topic}'));
+    expectCode(r, 'FLOW_VAR_NO_EXAMPLE', 2, 'info');
+  });
+
+  it('FLOW_UNDECLARED_VAR is info when the flow has no inputs: block (V-6, CT-03)', () => {
+    const r = compile(yaml('steps:', '  a:', '    run: echo', '    inputs: {t: $job.topic}'));
+    expect(r.diagnostics.find((x) => x.code === 'FLOW_UNDECLARED_VAR')).toMatchObject({ severity: 'info', line: 4 });
+  });
+});
+
+describe('coverage', () => {
+  it('every code in compiler/codes.ts has a test in this file', () => {
     expect(Object.keys(CODES).filter((c) => !covered.has(c))).toEqual([]);
   });
 });
