@@ -77,3 +77,19 @@ steps:
     run: echo '{"x":1}'
     outputs: [x]
 `;
+
+/** A self-loop alone (CT-27 shape): the deterministic repro of a crash inside a loop body. */
+export const LOOP_FLOW = `name: crash-loop
+steps:
+  spin:
+    run: echo '{"n":1}'
+    outputs: [n]
+    exits:
+      - name: done
+        when: "attempt >= 3"
+        action: advance
+      - name: again
+        when: "True"
+        action: loop
+        target: spin
+`;

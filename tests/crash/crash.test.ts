@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stepwise } from '../../runtime/types.js';
 import { NON_RETRIABLE_STEP } from './crash-flow.js';
-import { killLoop, prepareDriver, runClean } from './harness.js';
+import { killAtLine, killLoop, prepareDriver, runClean } from './harness.js';
 import { completedCounts, eventIdProblems, jobTree, ledgerLines, RawDb } from './inspect.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -124,4 +124,23 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
     },
     150_000,
   );
+
+  // The deterministic form of a failure the random kills above hit now and then: the engine is
+  // killed after the attempt row of a loop body is written but before its child exists. Recovery
+  // cancels that run and starts attempt+1, and since the exit rule counts `attempt` (E-10.3),
+  // the crash eats one loop iteration. A crash-free run completes `spin` 3 times (CT-27 shape).
+  it.skipIf(!engine.ok)('D-R2/E-10.3: a loop body killed before its child started still completes 3 iterations', async () => {
+    const dir = tmp('loop');
+    await killAtLine([dir, 'hang-loop'], 'hung');
+    await runClean([dir, 'fake-drive']);
+    const sw = await openStore(dir);
+    try {
+      const job = sw.store.listJobs({ topLevelOnly: true })[0]!;
+      const runs = sw.store.listRuns(job.id, 'spin').map((r) => `#${r.attempt} ${r.status}`);
+      expect(sw.store.getJob(job.id)!.status).toBe('completed');
+      expect(runs.filter((r) => r.endsWith('completed')), `spin runs: ${runs.join(', ')}`).toHaveLength(3);
+    } finally {
+      await sw.close();
+    }
+  });
 });

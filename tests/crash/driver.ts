@@ -5,16 +5,21 @@
  *   node --import tsx tests/crash/driver.ts <projectDir> probe
  *   node --import tsx tests/crash/driver.ts <projectDir> drive <batchSize> <keepGoing 0|1>
  *   node --import tsx tests/crash/driver.ts <projectDir> finish
+ *   node --import tsx tests/crash/driver.ts <projectDir> hang-loop     (fake executor; prints `hung`, never returns)
+ *   node --import tsx tests/crash/driver.ts <projectDir> fake-drive    (fake executor; recover + drive all)
  *
  * drive: creates a batch when the project has no job yet; with keepGoing=1 it creates a new
  *   batch whenever every job is settled and never exits on its own (it is meant to be killed).
  * finish: resumes the jobs paused because their non_retriable step was interrupted, drives all.
+ * hang-loop: runs LOOP_FLOW with an in-process executor that hangs on the 2nd iteration before
+ *   any child exists (the window between the attempt row and the spawn), to be SIGKILLed there.
  * stdout protocol: `ready`, then `done <json>` or `error <message>`.
  */
 import { compileSource } from '../../compiler/index.js';
 import { openStepwise } from '../../runtime/index.js';
 import type { JobRecord, Stepwise } from '../../runtime/types.js';
-import { CRASH_FLOW, FLOW_FILE, NON_RETRIABLE_STEP, PROBE_FLOW } from './crash-flow.js';
+import type { Executor } from '../../runtime/executors/types.js';
+import { CRASH_FLOW, FLOW_FILE, LOOP_FLOW, NON_RETRIABLE_STEP, PROBE_FLOW } from './crash-flow.js';
 
 const SETTLED = new Set(['completed', 'failed', 'cancelled', 'paused']);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -85,6 +90,38 @@ async function finish(projectDir: string): Promise<unknown> {
   return { resumed, outcomes };
 }
 
+/** Answers every step at once, except that with `hangAt` that attempt of `spin` never settles. */
+function fakeScript(hangAt?: number): Executor {
+  return {
+    type: 'script',
+    start: (inv) => {
+      if (inv.ctx.stepName === 'spin' && inv.ctx.attempt === hangAt) {
+        say('hung');
+        return new Promise(() => {});
+      }
+      return Promise.resolve({ kind: 'data', artifact: { n: inv.ctx.attempt } });
+    },
+  };
+}
+
+async function hangLoop(projectDir: string): Promise<unknown> {
+  const sw = await openStepwise({ projectDir, executors: { script: fakeScript(2) } });
+  say('ready');
+  const job = sw.createJob(compile(LOOP_FLOW), { inputs: {} });
+  sw.startJob(job.id);
+  await sw.waitForJob(job.id);
+  return { unexpected: 'the hung attempt settled' };
+}
+
+async function fakeDrive(projectDir: string): Promise<unknown> {
+  const sw = await openStepwise({ projectDir, executors: { script: fakeScript() } });
+  say('ready');
+  await sw.recover();
+  const outcomes = await driveAll(sw);
+  await sw.close();
+  return { outcomes };
+}
+
 async function main(): Promise<void> {
   const [projectDir, mode, a, b] = process.argv.slice(2);
   if (!projectDir || !mode) throw new Error('usage: driver.ts <projectDir> probe|drive|finish …');
@@ -92,6 +129,8 @@ async function main(): Promise<void> {
   if (mode === 'probe') result = await probe(projectDir);
   else if (mode === 'drive') result = await drive(projectDir, Number(a ?? 6), b === '1');
   else if (mode === 'finish') result = await finish(projectDir);
+  else if (mode === 'hang-loop') result = await hangLoop(projectDir);
+  else if (mode === 'fake-drive') result = await fakeDrive(projectDir);
   else throw new Error(`unknown mode ${mode}`);
   say(`done ${JSON.stringify(result)}`);
 }

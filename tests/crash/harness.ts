@@ -151,3 +151,27 @@ export async function killLoop(projectDir: string, opts: { seed: number; minKill
   }
   return { kills: delays.length, delays };
 }
+
+/** Starts the driver, SIGKILLs it as soon as it prints `line` (a deterministic crash point). */
+export async function killAtLine(args: string[], line: string, timeoutMs = 20_000): Promise<void> {
+  const life = startDriver(args);
+  const re = new RegExp(`^${line}$`, 'm');
+  let out = '';
+  const seen = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    life.child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      if (re.test(out)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    void life.end.then(() => {
+      clearTimeout(timer);
+      resolve(re.test(out));
+    });
+  });
+  life.child.kill('SIGKILL');
+  const end = await life.end;
+  if (!seen) throw new Error(`driver ${args.join(' ')} never printed '${line}': ${end.error ?? JSON.stringify(end.done)}\n${end.stderr.slice(-2000)}`);
+}
