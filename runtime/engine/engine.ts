@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledFlow, CompiledStep, ExitRule } from '../../compiler/ir.js';
 import type { Executor, ExecutorResult } from '../executors/types.js';
-import { newId, isoAt } from '../ids.js';
+import { isoAt } from '../ids.js';
 import { evaluateExitRules, noMatchMessage } from '../logic/exit-rules.js';
 import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
 import { fireLoop } from '../logic/loop-frames.js';
@@ -133,7 +133,7 @@ export class Engine {
 
   emit(job: LiveJob, type: string, data: Record<string, unknown>): void {
     const at = this.now();
-    const eventId = this.store.insertEvent(newId('evt'), job.id, at, type, data);
+    const eventId = this.store.insertEvent(job.id, at, type, data);
     this.envelopes.push(envelope(eventId, type, job.id, at, data, job.record.metadata));
     this.touch(job);
   }
@@ -153,7 +153,7 @@ export class Engine {
   ): JobRecord {
     const at = this.now();
     this.store.putFlow(flow, at);
-    const id = newId('job');
+    const id = this.store.freshId('job', 'jobs');
     const inputs: Record<string, unknown> = {};
     for (const v of flow.vars) if (v.hasDefault) inputs[v.name] = v.default;
     Object.assign(inputs, opts.inputs);
@@ -281,7 +281,7 @@ export class Engine {
     }
     const at = this.now();
     const run: RunRecord = {
-      id: newId('run'),
+      id: this.store.freshId('run', 'step_runs'),
       jobId: job.id,
       stepName,
       attempt: job.nextAttempt(stepName),
@@ -631,7 +631,7 @@ export class Engine {
   insertSkipped(job: LiveJob, step: string, depRunIds: Record<string, string>, reason: string, error: string): void {
     const at = this.now();
     const run: RunRecord = {
-      id: newId('run'), jobId: job.id, stepName: step, attempt: job.nextAttempt(step), status: 'skipped', inputs: {},
+      id: this.store.freshId('run', 'step_runs'), jobId: job.id, stepName: step, attempt: job.nextAttempt(step), status: 'skipped', inputs: {},
       depRunIds, artifact: null, error, errorCategory: null, executorState: null, executorMeta: null, watch: null,
       subJobId: null, pid: null, startedAt: null, completedAt: at,
     };

@@ -7,6 +7,12 @@ import Database from 'better-sqlite3';
 import type { CompiledFlow } from '../../compiler/ir.js';
 import type { EventEnvelope, JobRecord, JobStatus, ListJobsFilter, PauseInfo, RunRecord, RunStatus } from '../types.js';
 import { MIGRATIONS } from './schema.js';
+import { newId } from '../ids.js';
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
 
 type Row = Record<string, any>;
 
@@ -227,12 +233,28 @@ export class Store {
   }
 
   // ── events (P-3, P-4) ───────────────────────────────────────────────────
-  insertEvent(id: string, jobId: string, at: string, type: string, data: Record<string, unknown>, isEffector = false): number {
+  /** Appends an event; its `evt-` id is drawn until unique (8 hex chars collide at scale, C-4). */
+  insertEvent(jobId: string, at: string, type: string, data: Record<string, unknown>, isEffector = false): number {
     const step = typeof data.step === 'string' ? data.step : null;
-    const info = this.st(
-      'INSERT INTO events (id, job_id, timestamp, type, data, step, is_effector) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(id, jobId, at, type, JSON.stringify(data), step, isEffector ? 1 : 0);
-    return Number(info.lastInsertRowid);
+    const body = JSON.stringify(data);
+    for (let tries = 0; ; tries++) {
+      try {
+        const info = this.st(
+          'INSERT INTO events (id, job_id, timestamp, type, data, step, is_effector) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(newId('evt'), jobId, at, type, body, step, isEffector ? 1 : 0);
+        return Number(info.lastInsertRowid);
+      } catch (e) {
+        if (tries >= 8 || !isUniqueViolation(e)) throw e;
+      }
+    }
+  }
+
+  /** A `job-`/`run-` id not used yet in `table` (8 hex chars collide at 10,000s of rows). */
+  freshId(prefix: 'job' | 'run', table: 'jobs' | 'step_runs'): string {
+    for (;;) {
+      const id = newId(prefix);
+      if (!this.st(`SELECT 1 FROM ${table} WHERE id = ?`).get(id)) return id;
+    }
   }
 
   listEvents(filter: { jobId?: string; sinceEventId?: number } = {}): EventEnvelope[] {
