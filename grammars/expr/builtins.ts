@@ -192,9 +192,9 @@ function dict(args: unknown[], kwargs: Kwargs, ctx: CallContext): PyDict {
   return out;
 }
 
-function* enumerateGen(it: unknown, start: number, ctx: CallContext): Generator<unknown> {
+function* enumerateGen(items: Iterable<unknown>, start: number): Generator<unknown> {
   let i = start;
-  for (const x of iterate(it, ctx)) yield new PyTuple([i++, x]);
+  for (const x of items) yield new PyTuple([i++, x]);
 }
 
 function* zipGen(its: Iterator<unknown>[]): Generator<unknown> {
@@ -292,7 +292,7 @@ export const BUILTINS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   fn('range', range),
   fn('enumerate', (a, k, ctx) => {
     const [it, start] = bindArgs('enumerate', a, k, ['iterable', 'start'], 1);
-    return new PyIter('enumerate', enumerateGen(it, start === undefined ? 0 : intArg('enumerate', start), ctx));
+    return new PyIter('enumerate', enumerateGen(iterate(it, ctx), start === undefined ? 0 : intArg('enumerate', start)));
   }),
   fn('zip', (a, k, ctx) => {
     noKwargs('zip', k);

@@ -236,6 +236,13 @@ const pyKeyRepr = (k: unknown): string => (typeof k === 'string' ? `'${k}'` : is
 
 /** CPython's slice index adjustment (PySlice_AdjustIndices). */
 export function sliceIndices(len: number, lower: number | null, upper: number | null, step: number | null): number[] {
+  const { start, stop, step: st } = sliceBounds(len, lower, upper, step);
+  const out: number[] = [];
+  for (let i = start; st > 0 ? i < stop : i > stop; i += st) out.push(i);
+  return out;
+}
+
+export function sliceBounds(len: number, lower: number | null, upper: number | null, step: number | null): { start: number; stop: number; step: number } {
   const st = step ?? 1;
   if (st === 0) throw new PyError('ValueError', 'slice step cannot be zero');
   const adjust = (v: number | null, dflt: number): number => {
@@ -246,11 +253,7 @@ export function sliceIndices(len: number, lower: number | null, upper: number | 
     } else if (v >= len) v = st < 0 ? len - 1 : len;
     return v;
   };
-  const start = adjust(lower, st < 0 ? len - 1 : 0);
-  const stop = adjust(upper, st < 0 ? -1 : len);
-  const out: number[] = [];
-  for (let i = start; st > 0 ? i < stop : i > stop; i += st) out.push(i);
-  return out;
+  return { start: adjust(lower, st < 0 ? len - 1 : 0), stop: adjust(upper, st < 0 ? -1 : len), step: st };
 }
 
 function sliceValue(value: unknown, lower: number | null, upper: number | null, step: number | null): unknown {
@@ -260,6 +263,9 @@ function sliceValue(value: unknown, lower: number | null, upper: number | null, 
     return sliceIndices(cps.length, lower, upper, step).map((i) => cps[i]).join('');
   }
   if (value instanceof PyTuple) return new PyTuple(sliceIndices(value.items.length, lower, upper, step).map((i) => value.items[i]));
-  if (value instanceof PyRange) return sliceIndices(value.length, lower, upper, step).map((i) => value.at(i));
+  if (value instanceof PyRange) {
+    const b = sliceBounds(value.length, lower, upper, step);
+    return new PyRange(value.at(b.start), value.at(b.stop), value.step * b.step);
+  }
   throw typeError(`'${typeName(value)}' object is not subscriptable`);
 }

@@ -4,7 +4,8 @@
  */
 import { type CallContext, codePoints, dictEntries, isDict, PyIter, PyRange, PySet, PyTuple, typeError, typeName } from './values.js';
 
-export function* iterate(v: unknown, ctx: CallContext): Generator<unknown> {
+/** Like Python's iter(): a non-iterable fails at once, elements come lazily. */
+export function iterate(v: unknown, ctx: CallContext): Generator<unknown> {
   let source: Iterable<unknown>;
   if (typeof v === 'string') source = codePoints(v);
   else if (Array.isArray(v)) source = v;
@@ -14,6 +15,10 @@ export function* iterate(v: unknown, ctx: CallContext): Generator<unknown> {
   else if (v instanceof PyIter) source = Array.isArray(v.source) ? v.source : { [Symbol.iterator]: () => v.source as Iterator<unknown> };
   else if (isDict(v)) source = dictEntries(v).map(([k]) => k);
   else throw typeError(`'${typeName(v)}' object is not iterable`);
+  return ticking(source, ctx);
+}
+
+function* ticking(source: Iterable<unknown>, ctx: CallContext): Generator<unknown> {
   for (const x of source) {
     ctx.tick();
     yield x;

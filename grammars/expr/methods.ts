@@ -10,7 +10,7 @@ import { formatString } from './str-format.js';
 import { isPrivateAttribute } from './to-ast.js';
 import {
   type CallContext, checkSize, codePoints, dictEntries, dictLookup, isDict, isFloat, type Kwargs, numValue, ownValue,
-  PyCallable, PyDict, PyError, PyFloat, PyIter, pyEq, PySet, PyTuple, strLen, typeError, typeName, valueError,
+  PyCallable, PyDict, PyError, PyFloat, PyIter, pyEq, PyRange, PySet, PyTuple, rangeItems, strLen, typeError, typeName, valueError,
 } from './values.js';
 
 type Method<S> = (self: S, args: unknown[], kwargs: Kwargs, ctx: CallContext) => unknown;
@@ -42,6 +42,7 @@ function methodTable(v: unknown): Record<string, Method<any>> | null {
   if (isDict(v)) return DICT;
   if (v instanceof PySet) return SET;
   if (isFloat(v)) return FLOAT;
+  if (v instanceof PyRange) return RANGE;
   return null;
 }
 
@@ -385,6 +386,18 @@ const SET: Record<string, Method<PySet>> = {
     const out = new PySet();
     for (const x of s.items) out.add(x);
     return out;
+  },
+};
+
+const RANGE: Record<string, Method<PyRange>> = {
+  count: (r, a, k, ctx) => seqCount(rangeItems(r), a, k, ctx),
+  index: (r, a, k, ctx) => {
+    try {
+      return seqIndex(rangeItems(r), a, k, 'range', ctx);
+    } catch (e) {
+      if (e instanceof PyError && e.type === 'ValueError') throw valueError(`${pyStr(a[0])} is not in range`);
+      throw e;
+    }
   },
 };
 

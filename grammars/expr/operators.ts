@@ -99,6 +99,7 @@ function arith(op: BinaryOp, a: number | boolean | { value: number }, b: number 
       if (y === 0) throw new PyError('ZeroDivisionError', float ? 'float modulo' : 'integer division or modulo by zero');
       let r = x % y;
       if (r !== 0 && r < 0 !== y < 0) r += y;
+      if (r === 0) r = y < 0 ? -0 : 0; // Python: a zero remainder takes the divisor's sign
       return float ? makeFloat(r) : makeInt(r);
     }
     case '**': {

@@ -57,6 +57,7 @@ export function formatString(template: string, args: unknown[], kwargs: Kwargs):
 
 export function formatValue(v: unknown, spec: string): string {
   if (spec === '') return pyStr(v);
+  if (typeof v !== 'string' && !isNumber(v)) throw typeError(`unsupported format string passed to ${typeName(v)}.__format__`);
   const m = /^(?:(.)?([<>^=]))?([+\- ])?(0)?(\d+)?([,_])?(?:\.(\d+))?([sdfFeEgG%n])?$/su.exec(spec);
   if (!m) throw valueError(`Invalid format specifier '${spec}' for object of type '${typeName(v)}'`);
   const [, fillCh, alignCh, sign = '-', zero, widthStr, group, precStr, type] = m;
@@ -157,6 +158,8 @@ export function percentFormat(template: string, arg: unknown, items: readonly un
     }
     checkSize(out.length, 'string');
   }
-  if (items && next < items.length) throw typeError('not all arguments converted during string formatting');
+  // CPython skips this check when the argument supports subscripting (dicts, and lists too).
+  const mappingLike = lookup !== null || Array.isArray(arg);
+  if (items ? next < items.length : next === 0 && !mappingLike) throw typeError('not all arguments converted during string formatting');
   return out;
 }
