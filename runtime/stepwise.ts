@@ -14,6 +14,7 @@ import { createStoreReader, outcomeFromStore } from './store-reader.js';
 import { ownerState, registerOwner, unregisterOwner } from './ownership.js';
 import type { CreateJobOptions, JobOutcome, JobRecord, OpenOptions, Stepwise } from './types.js';
 import type { LiveJob } from './engine/live-job.js';
+import { checkMetadata } from './metadata.js';
 
 const HEARTBEAT_MS = 2000;
 const COMMAND_POLL_MS = 100;
@@ -94,6 +95,8 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     store: reader,
 
     createJob(flow: CompiledFlow, o: CreateJobOptions): JobRecord {
+      const bad = checkMetadata(o.metadata);
+      if (bad) throw new Error(`Invalid job metadata: ${bad}`);
       return engine.handle(() => engine.createJobRecord(flow, o));
     },
 
@@ -173,7 +176,10 @@ export function openStepwise(opts: OpenOptions): Stepwise {
 
     async recover(): Promise<{ jobsResumed: string[] }> {
       const rows = store
-        .st(`SELECT * FROM jobs WHERE parent_job_id IS NULL AND status = 'running'`)
+        .st(
+          `SELECT * FROM jobs j WHERE parent_job_id IS NULL AND (status = 'running' OR (status = 'paused' AND EXISTS (
+             SELECT 1 FROM step_runs r WHERE r.job_id = j.id AND r.status IN ('running', 'delegated'))))`,
+        )
         .all() as Record<string, any>[];
       const resumed: string[] = [];
       for (const row of rows) {

@@ -16,6 +16,8 @@ function isUniqueViolation(e: unknown): boolean {
 
 type Row = Record<string, any>;
 
+const JOB_STATUSES = new Set(['pending', 'running', 'paused', 'completed', 'failed', 'cancelled']);
+
 const parse = (s: unknown): any => (typeof s === 'string' ? JSON.parse(s) : null);
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -24,7 +26,8 @@ export function toJobRecord(r: Row): JobRecord {
     id: r.id,
     name: r.name,
     objective: r.objective,
-    status: r.status as JobStatus,
+    // E-1: an unknown stored status maps to failed.
+    status: (JOB_STATUSES.has(r.status) ? r.status : 'failed') as JobStatus,
     inputs: parse(r.inputs) ?? {},
     flowHash: r.flow_hash,
     flowName: r.flow_name,
