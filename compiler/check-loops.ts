@@ -3,10 +3,10 @@
  * any_of bindings that close a loop are marked as back-edges (V-3, sets `backEdge` and
  * `closingLoop`); `is_present` predicates must sit on loop-back bindings.
  *
- * Cost: one forward BFS per loop target and one backward BFS per looping step, then a
- * precise BFS (excluding the candidate edge) only for candidates the cheap test admits.
+ * Cost: loop-target checks stop at the first hit; back-edge marking walks the graph a
+ * fixed number of times per candidate binding (see markBackEdges).
  */
-import { reach, type Edge, type Graph } from './graph.js';
+import { reach, reaches, type Edge, type Graph } from './graph.js';
 import type { Binding } from './ir.js';
 import type { FlowModel } from './model.js';
 import { report } from './source-context.js';
@@ -23,18 +23,13 @@ const forwardForV3 = (e: Edge) => e.kind !== 'for_each';
 
 export function checkLoopTargets(model: FlowModel, g: Graph): boolean {
   let ok = true;
-  const fwd = new Map<number, Uint8Array>();
-  const bwd = new Map<number, Uint8Array>();
   for (const m of model.steps) {
     for (const rule of m.step.exits) {
       if (rule.action !== 'loop' || rule.target === undefined) continue;
       const o = g.index.get(m.step.name)!;
       const t = g.index.get(rule.target);
-      if (t === undefined || t === o) continue;
-      if (!fwd.has(t)) fwd.set(t, reach(g, t, 'forward'));
-      if (fwd.get(t)![o]) continue;
-      if (!bwd.has(t)) bwd.set(t, reach(g, t, 'backward'));
-      if (bwd.get(t)![o]) continue;
+      // Searches stop at the first hit: a loop to a direct dependency costs one edge.
+      if (t === undefined || t === o || reaches(g, t, o) || reaches(g, o, t)) continue;
       report(m.ctx, 'FLOW_LOOP_NOT_CONNECTED', m.exitTargetLocs.get(rule) ?? rule.loc, `Step '${m.step.name}': loop target '${rule.target}' is not connected in the dependency graph (neither an ancestor nor a descendant)`);
       ok = false;
     }
@@ -54,17 +49,11 @@ function loopPairs(model: FlowModel, g: Graph): Pair[] {
   return pairs;
 }
 
-/** V-3: mark loop-back bindings. */
+/** V-3: mark loop-back bindings (a fixed number of graph walks per candidate, never per step pair). */
 export function markBackEdges(model: FlowModel, g: Graph): Closings {
   const out: Closings = new Map();
   const pairs = loopPairs(model, g);
   if (pairs.length === 0) return out;
-  const fwdT = new Map<number, Uint8Array>();
-  const bwdO = new Map<number, Uint8Array>();
-  for (const p of pairs) {
-    if (!fwdT.has(p.target)) fwdT.set(p.target, reach(g, p.target, 'forward', forwardForV3));
-    if (!bwdO.has(p.owner)) bwdO.set(p.owner, reach(g, p.owner, 'backward', forwardForV3));
-  }
   // Edges per binding source, to exclude exactly the candidate edge.
   const edgeOf = new Map<Binding, Map<number, Edge>>();
   for (const e of g.edges) {
@@ -73,6 +62,25 @@ export function markBackEdges(model: FlowModel, g: Graph): Closings {
     if (!m) edgeOf.set(e.binding, (m = new Map()));
     m.set(e.from, e);
   }
+  // Two exact strategies; pick the one with fewer graph walks. Per candidate: walk forward
+  // from C and backward from P without the candidate edge (2 walks each). Per pair: walk
+  // from every loop target and owner once as a filter, then the exact walks only for the
+  // candidates that pass it.
+  let nonSelf = 0;
+  for (const m of model.steps) {
+    const c = g.index.get(m.step.name)!;
+    for (const b of m.step.inputs) {
+      if (b.kind === 'job' || !(b.optional || b.kind === 'any_of')) continue;
+      for (const src of b.sources) if (g.index.has(src.step) && g.index.get(src.step) !== c) nonSelf++;
+    }
+  }
+  const perPairWalks = new Set(pairs.map((p) => p.target)).size + new Set(pairs.map((p) => p.owner)).size;
+  const filter = 2 * nonSelf > perPairWalks;
+  const pairSet = new Set(pairs.map((p) => `${p.owner},${p.target}`));
+  const fwdT = new Map<number, Uint8Array>();
+  const bwdO = new Map<number, Uint8Array>();
+  const fwd = (t: number) => fwdT.get(t) ?? fwdT.set(t, reach(g, t, 'forward', forwardForV3)).get(t)!;
+  const bwd = (o: number) => bwdO.get(o) ?? bwdO.set(o, reach(g, o, 'backward', forwardForV3)).get(o)!;
   for (const m of model.steps) {
     const c = g.index.get(m.step.name)!;
     for (const b of m.step.inputs) {
@@ -90,22 +98,32 @@ export function markBackEdges(model: FlowModel, g: Graph): Closings {
         }
         const edge = edgeOf.get(b)?.get(p);
         const notEdge = (e: Edge) => e !== edge && forwardForV3(e);
-        let exact: number | null = null;
-        let swapped: number | null = null;
-        let transitive: number | null = null;
-        for (const pair of pairs) {
-          const { owner: o, target: t } = pair;
-          // Cheap filter with full reachability, then the precise test without this edge.
-          if (!(t === p || fwdT.get(t)![p]) || !(c === o || bwdO.get(o)![c])) continue;
-          const tReachesP = t === p || reach(g, t, 'forward', notEdge)[p] === 1;
-          if (!tReachesP) continue;
-          const cReachesO = c === o || reach(g, c, 'forward', notEdge)[o] === 1;
-          if (!cReachesO) continue;
-          if (o === p && t === c) exact ??= t;
-          else if (o === c && t === p) swapped ??= t;
-          else transitive ??= t;
+        // Preferred closings first, each needing at most one early-exit search.
+        if (pairSet.has(`${p},${c}`) && reaches(g, c, p, notEdge)) {
+          closings.push(c); // O = P, T = C
+          continue;
         }
-        closings.push(exact ?? swapped ?? transitive);
+        if (pairSet.has(`${c},${p}`)) {
+          closings.push(p); // O = C, T = P: both reachabilities are trivial
+          continue;
+        }
+        let fromC: Uint8Array | null = null;
+        let toP: Uint8Array | null = null;
+        let transitive: number | null = null;
+        for (const { owner: o, target: t } of pairs) {
+          if (filter && (!(t === p || fwd(t)[p]) || !(c === o || bwd(o)[c]))) continue;
+          if (t !== p) {
+            toP ??= reach(g, p, 'backward', notEdge);
+            if (!toP[t]) continue;
+          }
+          if (c !== o) {
+            fromC ??= reach(g, c, 'forward', notEdge);
+            if (!fromC[o]) continue;
+          }
+          transitive = t;
+          break;
+        }
+        closings.push(transitive);
       }
       const first = closings[0];
       if (first !== null && first !== undefined && closings.every((x) => x === first)) {

@@ -180,3 +180,75 @@ export function scc(g: Graph, ok: (e: Edge) => boolean): { comp: Int32Array; siz
   }
   return { comp, size: Int32Array.from(sizes) };
 }
+
+/** Whether `to` is reachable from `from` (stops as soon as it is found). */
+export function reaches(g: Graph, from: number, to: number, ok: (e: Edge) => boolean = () => true): boolean {
+  if (from === to) return true;
+  const seen = new Set<number>([from]);
+  const stack = [from];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const id of g.out[n]!) {
+      const e = g.edges[id]!;
+      if (!ok(e) || seen.has(e.to)) continue;
+      if (e.to === to) return true;
+      seen.add(e.to);
+      stack.push(e.to);
+    }
+  }
+  return false;
+}
+
+/**
+ * Ancestors of `start` in decreasing topological position, until `stop` says so: the
+ * first ancestor accepted is the one with the highest position (nearest in order).
+ * Cost is proportional to the ancestors visited before stopping.
+ */
+export function nearestAncestor(g: Graph, start: number, topo: Int32Array, ok: (e: Edge) => boolean, accept: (n: number) => boolean): number | null {
+  const heap: number[] = []; // max-heap of node ids by topo
+  const seen = new Set<number>([start]);
+  const push = (n: number) => {
+    heap.push(n);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (topo[heap[p]!]! >= topo[heap[i]!]!) break;
+      [heap[p], heap[i]] = [heap[i]!, heap[p]!];
+      i = p;
+    }
+  };
+  const pop = () => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && topo[heap[l]!]! > topo[heap[m]!]!) m = l;
+        if (r < heap.length && topo[heap[r]!]! > topo[heap[m]!]!) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const expand = (n: number) => {
+    for (const id of g.in[n]!) {
+      const e = g.edges[id]!;
+      if (!ok(e) || seen.has(e.from)) continue;
+      seen.add(e.from);
+      push(e.from);
+    }
+  };
+  expand(start);
+  while (heap.length) {
+    const n = pop();
+    if (accept(n)) return n;
+    expand(n);
+  }
+  return null;
+}

@@ -4,8 +4,7 @@
  * (D-R1), loop bookkeeping (E-5.4b, E-10.4) and the content hash (D-R5).
  */
 import { createHash } from 'node:crypto';
-import { kahn, reach, scc, type Edge, type Graph } from './graph.js';
-import { cycleEdge } from './check-structure.js';
+import { kahn, nearestAncestor, reach, scc, type Edge, type Graph } from './graph.js';
 import { entrySteps, isLoopInternal, terminalSteps } from './flow-sets.js';
 import { IR_VERSION, type CompiledFlow, type DependencyIndex } from './ir.js';
 import type { FlowModel } from './model.js';
@@ -87,29 +86,71 @@ function dependencyIndex(model: FlowModel, g: Graph): DependencyIndex {
   const parentFrame: Record<string, string | null> = {};
   const targets = Object.keys(loopers).filter((t) => g.index.has(t));
   if (targets.length === 0) return { dependsOn, dependents, loopers, loopBody, parentFrame };
+  const { order, remaining } = kahn(g, notBackEdge);
   const topo = new Int32Array(names.length);
-  kahn(g, cycleEdge).order.forEach((n, pos) => (topo[n] = pos));
-  const fwd = new Map<string, Uint8Array>();
-  for (const t of targets) {
-    const ti = g.index.get(t)!;
-    const f = reach(g, ti, 'forward', notBackEdge);
-    fwd.set(t, f);
-    const b = reach(g, loopers[t]!.map((x) => g.index.get(x)!), 'backward', notBackEdge);
-    const body: string[] = [];
-    for (let i = 0; i < names.length; i++) if (f[i] && b[i]) body.push(names[i]!);
-    if (!body.includes(t)) body.unshift(t);
-    loopBody[t] = body;
+  order.forEach((n, pos) => (topo[n] = pos));
+  const targetIdx = new Set(targets.map((t) => g.index.get(t)!));
+  if (remaining.includes(1)) {
+    // Optional-edge cycles (E-5.4b) break the topological pruning: plain walks instead.
+    for (const t of targets) {
+      const ti = g.index.get(t)!;
+      const f = reach(g, ti, 'forward', notBackEdge);
+      const b = reach(g, loopers[t]!.map((x) => g.index.get(x)!), 'backward', notBackEdge);
+      loopBody[t] = names.filter((_, i) => f[i] && b[i]);
+      if (!loopBody[t]!.includes(t)) loopBody[t]!.unshift(t);
+      let best: number | null = null;
+      for (const other of targetIdx) {
+        if (other === ti || !reach(g, other, 'forward', notBackEdge)[ti]) continue;
+        if (best === null || topo[other]! > topo[best]!) best = other;
+      }
+      parentFrame[t] = best === null ? null : names[best]!;
+    }
+    return { dependsOn, dependents, loopers, loopBody, parentFrame };
   }
   for (const t of targets) {
     const ti = g.index.get(t)!;
-    let best: string | null = null;
-    for (const other of targets) {
-      if (other === t || !fwd.get(other)![ti]) continue;
-      if (best === null || topo[g.index.get(other)!]! > topo[g.index.get(best)!]!) best = other;
-    }
-    parentFrame[t] = best;
+    loopBody[t] = bodyBetween(g, ti, loopers[t]!.map((x) => g.index.get(x)!), topo).map((i) => names[i]!);
+    // E-10.4: the innermost other loop target T is reachable from = its highest-placed ancestor target.
+    const parent = nearestAncestor(g, ti, topo, notBackEdge, (n) => targetIdx.has(n) && n !== ti);
+    parentFrame[t] = parent === null ? null : names[parent]!;
   }
   return { dependsOn, dependents, loopers, loopBody, parentFrame };
+}
+
+/**
+ * Nodes on some path T → … → looper: walk back from the loopers but never below T's
+ * topological position (nothing there is reachable from T), then keep what T reaches.
+ */
+function bodyBetween(g: Graph, t: number, owners: number[], topo: Int32Array): number[] {
+  const back = new Set<number>();
+  const stack: number[] = [];
+  for (const o of owners) {
+    if (topo[o]! >= topo[t]! && !back.has(o)) {
+      back.add(o);
+      stack.push(o);
+    }
+  }
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const id of g.in[n]!) {
+      const e = g.edges[id]!;
+      if (!notBackEdge(e) || back.has(e.from) || topo[e.from]! < topo[t]!) continue;
+      back.add(e.from);
+      stack.push(e.from);
+    }
+  }
+  const body = new Set<number>([t]);
+  const fwd = [t];
+  while (fwd.length) {
+    const n = fwd.pop()!;
+    for (const id of g.out[n]!) {
+      const e = g.edges[id]!;
+      if (!notBackEdge(e) || body.has(e.to) || !back.has(e.to)) continue;
+      body.add(e.to);
+      fwd.push(e.to);
+    }
+  }
+  return [...body].sort((a, b) => a - b);
 }
 
 /** Keys holding user data: their contents are hashed verbatim (a user key named `loc` stays). */
