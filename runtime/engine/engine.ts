@@ -16,7 +16,7 @@ import { isoAt } from '../ids.js';
 import { evaluateExitRules, noMatchMessage } from '../logic/exit-rules.js';
 import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
 import { fireLoop } from '../logic/loop-frames.js';
-import { processArtifact } from '../logic/process-artifact.js';
+import { applyDerivedOutputs, processArtifact } from '../logic/process-artifact.js';
 import { checkReady } from '../logic/readiness.js';
 import { envelope, type Store } from '../store/store.js';
 import type { Clock, EventEnvelope, JobRecord, JobStatus, PauseInfo, RunRecord } from '../types.js';
@@ -461,6 +461,24 @@ export class Engine {
       prompt: typeof config.prompt === 'string' ? config.prompt : null,
     });
     this.afterChange(job, [run.stepName]);
+  }
+
+  /**
+   * E-15.2 fulfilment of a suspended run (external/poll watches, issue 4 wires the callers):
+   * derived outputs (an error rejects and the run stays suspended), then COMPLETED,
+   * `watch.fulfilled`, exit rules, dispatch. Returns an error message or null.
+   */
+  fulfill(job: LiveJob, run: RunRecord, payload: Record<string, unknown>): string | null {
+    if (run.status !== 'suspended') return `Run ${run.id} is not suspended (status: ${run.status})`;
+    const step = job.index.steps.get(run.stepName)!.step;
+    const d = applyDerivedOutputs(step, payload);
+    if (!d.ok) return d.error;
+    run.status = 'running'; // completeRun moves it on; the active set stays consistent
+    job.noteStatus(run);
+    const mode = typeof run.watch?.mode === 'string' ? run.watch.mode : 'external';
+    this.emit(job, 'watch.fulfilled', { run_id: run.id, mode, payload });
+    this.completeRun(job, run, d.artifact, {});
+    return null;
   }
 
   /** Run COMPLETED (E-8.4), then exit rules (E-9). */

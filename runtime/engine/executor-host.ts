@@ -7,6 +7,7 @@ import type { Executor, ExecutorResult, SpawnInfo } from '../executors/types.js'
 import { renderStepConfig } from '../executors/render-config.js';
 import { wrapWithDecorators } from '../executors/decorators.js';
 import { createScriptExecutor } from '../executors/script-executor.js';
+import { lookupExecutor } from '../executors/executor-registry.js';
 import type { RunRecord } from '../types.js';
 import type { LiveJob } from './live-job.js';
 
@@ -43,8 +44,9 @@ export function createExecutorHost(projectDir: string, registry: Record<string, 
     render: (step, inputs) => renderStepConfig(step, inputs),
     start(job, step, run, config, signal, onSpawn) {
       const type = step.executor.type;
-      const base = registry[type] ?? unavailable(type);
-      const exec = wrapWithDecorators(base, step, { registry: (t) => registry[t] });
+      // Explicit registry first, then types the executors room registers (executor-registry.ts).
+      const base = registry[type] ?? lookupExecutor(type) ?? unavailable(type);
+      const exec = wrapWithDecorators(base, step, { registry: (t) => registry[t] ?? lookupExecutor(t) });
       return exec.start({
         inputs: run.inputs,
         config,
