@@ -92,8 +92,7 @@ function arith(op: BinaryOp, a: number | boolean | { value: number }, b: number 
       return makeFloat(x / y);
     case '//': {
       if (y === 0) throw new PyError('ZeroDivisionError', float ? 'float floor division by zero' : 'integer division or modulo by zero');
-      const q = Math.floor(x / y);
-      return float ? makeFloat(q) : makeInt(q);
+      return float ? makeFloat(floatFloorDiv(x, y)) : makeInt(Math.floor(x / y));
     }
     case '%': {
       if (y === 0) throw new PyError('ZeroDivisionError', float ? 'float modulo' : 'integer division or modulo by zero');
@@ -111,6 +110,23 @@ function arith(op: BinaryOp, a: number | boolean | { value: number }, b: number 
       return makeFloat(r);
     }
   }
+}
+
+/** CPython's float floor division (float_floor_div): exact for infinities and signed zeros. */
+function floatFloorDiv(x: number, y: number): number {
+  let mod = x % y;
+  let div = (x - mod) / y;
+  // C truthiness: NaN counts as non-zero.
+  if (mod !== 0) {
+    if (y < 0 !== mod < 0) {
+      mod += y;
+      div -= 1;
+    }
+  }
+  if (div === 0) return x / y < 0 || Object.is(x / y, -0) ? -0 : 0;
+  let floor = Math.floor(div);
+  if (div - floor > 0.5) floor += 1;
+  return floor;
 }
 
 export function unaryOp(op: '-' | '+', v: unknown): unknown {
