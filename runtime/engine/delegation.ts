@@ -153,11 +153,15 @@ export function recordItem(
   if (status === 'completed') p.results[i] = artifact();
   else if (status === 'failed') {
     if (p.onError === 'fail_fast') {
+      // Fail the run first: the siblings' cancellation must not be read as item results.
+      const error = `For-each item ${i} failed`;
+      engine.markFailed(parent, run, error, null, null);
+      engine.emit(parent, 'step.failed', { step: run.stepName, attempt: run.attempt, error });
       for (const id of p.subJobIds) {
         const other = engine.jobs.get(id);
         if (other && id !== subId && !['completed', 'failed', 'cancelled'].includes(other.record.status)) engine.cancel(other);
       }
-      failAndHalt(engine, parent, run, `For-each item ${i} failed`);
+      engine.halt(parent, run.stepName, error);
       return;
     }
     p.results[i] = { _error: `Sub-job ${subId} failed` };

@@ -660,18 +660,15 @@ export class Engine {
 
   /** Stops every active run of the job (abort executors, cancel sub-jobs). */
   stopActive(job: LiveJob, to: 'cancelled' | 'suspended', error: string | null): void {
+    const subJobs: string[] = [];
     for (const id of [...job.active]) {
       const run = job.runsById.get(id)!;
       if (to === 'suspended' && run.status !== 'running') continue;
       job.aborts.get(id)?.abort(new Error(error ?? 'stopped'));
       job.aborts.delete(id);
-      if (run.subJobId || job.forEach.has(run.id)) {
-        const ids = run.subJobId ? [run.subJobId] : job.forEach.get(run.id)!.subJobIds;
-        for (const sid of ids) {
-          const sub = this.jobs.get(sid);
-          if (sub && !['completed', 'failed', 'cancelled'].includes(sub.record.status)) this.cancel(sub);
-        }
-      }
+      if (run.subJobId) subJobs.push(run.subJobId);
+      subJobs.push(...(job.forEach.get(run.id)?.subJobIds ?? []));
+      // The run leaves `delegated` first, so the sub-jobs' cancellation below is not read as a result.
       run.status = to;
       if (to === 'cancelled') {
         run.error = error;
@@ -680,6 +677,10 @@ export class Engine {
       this.store.updateRun(run);
       job.noteStatus(run);
       this.clearRunTimers(job, run);
+    }
+    for (const sid of subJobs) {
+      const sub = this.jobs.get(sid);
+      if (sub && !['completed', 'failed', 'cancelled'].includes(sub.record.status)) this.cancel(sub);
     }
     for (const s of job.queued) job.queued.delete(s);
     this.launchQueue = this.launchQueue.filter((q) => q.jobId !== job.id);
@@ -748,7 +749,9 @@ export class Engine {
   pause(job: LiveJob): void {
     if (job.record.status !== 'running') return;
     this.stopActive(job, 'suspended', 'Paused');
-    this.pauseWith(job, { reason: 'paused' });
+    // P-3: an API pause emits `job.paused {}`; pauseInfo still says why.
+    this.store.setJobPause(job.id, { reason: 'paused' });
+    this.transitionJob(job, { type: 'PAUSE', data: {} });
   }
 
   resume(job: LiveJob): void {

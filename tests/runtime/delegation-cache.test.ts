@@ -230,3 +230,51 @@ steps:
     await r.sw.close();
   });
 });
+
+describe('E-16.4 / E-14.2 sub-job cancellation', () => {
+  const FE = `
+name: ffslow
+steps:
+  src: { run: '{"items": [0, 1, 2]}', outputs: [items] }
+  each:
+    for_each: src.items
+    outputs: [results]
+    flow:
+      steps:
+        work: { run: x, inputs: { item: $job.item }, outputs: [r] }
+`;
+  const slowUnlessZero = {
+    work: (inv: { inputs: Record<string, unknown>; ctx: { signal: AbortSignal } }) =>
+      inv.inputs.item === 0
+        ? { kind: 'failed' as const, error: 'zero', category: null }
+        : new Promise<Record<string, unknown>>((res) => {
+            const t = setTimeout(() => res({ r: 1 }), 5000);
+            inv.ctx.signal.addEventListener('abort', () => {
+              clearTimeout(t);
+              res({ kind: 'failed', error: 'aborted', category: null });
+            });
+          }),
+  };
+  it('fail_fast cancels the running siblings; the step fails with the failing item', async () => {
+    const r = await runFlow(FE, { handlers: slowUnlessZero as never });
+    expect(r.outcome.status).toBe('failed');
+    expect(r.sw.store.failureInfo(r.jobId)).toEqual({ error: 'For-each item 0 failed', failedStep: 'each' });
+    const subs = r.sw.store.listJobs({}).filter((j) => j.parentJobId === r.jobId);
+    expect(subs.map((j) => j.status).sort()).toEqual(['cancelled', 'cancelled', 'failed']);
+    expect(r.runs('each').map((x) => x.status)).toEqual(['failed']);
+    await r.sw.close();
+  });
+  it('cancelling the parent cancels its sub-jobs recursively', async () => {
+    const dir = tmpProject();
+    const sw = openStepwise({ projectDir: dir, executors: { script: fakeScript({ work: slowUnlessZero.work as never }) } });
+    const job = sw.createJob(compile(FE.replace('[0, 1, 2]', '[1, 2]')), { inputs: {} });
+    sw.startJob(job.id);
+    for (let i = 0; i < 200 && sw.store.listJobs({}).filter((j) => j.parentJobId === job.id).length < 2; i++) await new Promise((res) => setTimeout(res, 5));
+    sw.cancelJob(job.id);
+    expect((await sw.waitForJob(job.id)).status).toBe('cancelled');
+    const subs = sw.store.listJobs({}).filter((j) => j.parentJobId === job.id);
+    expect(subs.map((j) => j.status)).toEqual(['cancelled', 'cancelled']);
+    expect(sw.store.listRuns(job.id, 'each')[0]).toMatchObject({ status: 'cancelled', error: 'Job cancelled' });
+    await sw.close();
+  });
+});
