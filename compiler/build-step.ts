@@ -47,8 +47,9 @@ export function buildStep(ctx: SourceContext, name: string, index: number, node:
     step, ctx, keys: new Map(), bindings: [], afterLocs: new Map(), exitTargetLocs: new Map(), outputLocs: new Map(), templates: [], broken: false,
   };
   step.loc = locOf(ctx, nameNode ?? node);
-  if (!/^[A-Za-z0-9_.+-]+$/.test(name)) {
-    report(ctx, 'FLOW_BAD_NAME', nameNode, `Step name '${name}' may only contain letters, digits and _ . + -`);
+  // A dot would split bindings (`step.field`), a slash or space would break file names and commands.
+  if (!/^[^\s./\\$][^\s./\\]*$/u.test(name)) {
+    report(ctx, 'FLOW_BAD_NAME', nameNode, `Step name '${name}' must not be empty or contain '.', '/', '\\' or spaces, nor start with '$'`, { hint: 'Use letters, digits, `_` and `-`, e.g. `review-draft`.' });
     m.broken = true;
   }
   if (!node || !isMap(node)) {

@@ -12,6 +12,8 @@ export interface Loaded {
   root: YAMLMap | null;
 }
 
+const MAX_SYNTAX_ERRORS = 5;
+
 function parse(text: string) {
   const lc = new LineCounter();
   // The yaml package's own uniqueKeys check is quadratic per mapping; ours is linear.
@@ -49,9 +51,13 @@ export function loadYaml(text: string, file: string, session: CompileSession, ba
   // Caret excerpts show the file as written; positions come from the parsed text (same lines).
   session.sources[file] = text;
   const ctx: SourceContext = { session, file, text: used, doc, lc, baseDir, prefix: '' };
-  for (const err of doc.errors) {
+  // One syntax error often cascades into dozens; the first few are the useful ones.
+  for (const err of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     const msg = err.message.split('\n')[0] ?? err.message;
     report(ctx, 'YAML_SYNTAX', err.pos, `YAML parse error: ${msg}`);
+  }
+  if (doc.errors.length > MAX_SYNTAX_ERRORS) {
+    report(ctx, 'YAML_SYNTAX', doc.errors[MAX_SYNTAX_ERRORS]!.pos, `… and ${doc.errors.length - MAX_SYNTAX_ERRORS} more YAML errors (probably caused by the ones above)`);
   }
   if (doc.errors.length) return { ctx, root: null };
   reportDuplicateKeys(ctx);

@@ -262,3 +262,18 @@ describe('build (F-2 … F-12)', () => {
     expect(errorsOf(r).map((d) => d.code).sort()).toEqual(['EXPR_SYNTAX', 'FLOW_UNKNOWN_EXECUTOR', 'FLOW_UNKNOWN_STEP']);
   });
 });
+
+describe('names and YAML errors', () => {
+  it('step names may hold dashes and digits, not dots or slashes (F-7.2 splits at the first dot)', () => {
+    expect(compile(yaml('steps:', '  review-2:', '    run: echo')).flow).not.toBeNull();
+    const r = compile(yaml('steps:', '  a.b:', '    run: echo', '  c/d:', '    run: echo'));
+    expect(diagsOf(r, 'FLOW_BAD_NAME').map((d) => d.line)).toEqual([2, 4]);
+  });
+
+  it('V-1: a cascade of YAML errors is cut to the first few plus a count', () => {
+    const r = compile('steps:\n  a: {run: [\n' + '  b: }]]] :: {{\n'.repeat(20));
+    const syntax = diagsOf(r, 'YAML_SYNTAX');
+    expect(syntax.length).toBeLessThanOrEqual(6);
+    expect(syntax.length).toBeGreaterThan(0);
+  });
+});
