@@ -2,7 +2,8 @@
  * DESIGN D-R2 / SPEC E-23: a driver process is SIGKILLed ≥ 50 times at seeded random moments
  * while it runs batches of jobs (chain, self-loop, for_each, non_retriable step). Afterwards
  * every job must end as a crash-free job ends, no completed step may be recorded twice, no
- * non_retriable step may start twice, and event ids must be gap-free.
+ * non_retriable step may start twice, event ids must be gap-free and the event log must count
+ * exactly the completed runs.
  *
  * Replay a failure with CRASH_SEED=<seed printed below> npx vitest run tests/crash.
  */
@@ -115,7 +116,7 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
         await sw.close();
       }
       const rawAfter = new RawDb(dir);
-      problems.push(...eventIdProblems(rawAfter.eventIds()));
+      problems.push(...eventIdProblems(rawAfter.eventIds()), ...rawAfter.eventLogProblems());
       rawAfter.close();
 
       console.log(`[tests/crash] ${report.kills} kills, ${jobCount} jobs, ${interrupted.size} paused on an interrupted non_retriable step`);

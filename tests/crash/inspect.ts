@@ -73,6 +73,33 @@ export class RawDb {
   eventIds(): number[] {
     return (this.db.prepare('SELECT event_id FROM events ORDER BY event_id').all() as Array<{ event_id: number }>).map((r) => r.event_id);
   }
+  /**
+   * The event log must tell the same story as the run rows: one `step.completed` per completed
+   * run (a re-attached child must not be reported twice), one `job.completed` per completed job.
+   */
+  eventLogProblems(): string[] {
+    const problems: string[] = [];
+    const events = this.db
+      .prepare("SELECT job_id AS jobId, step, COUNT(*) AS n FROM events WHERE type = 'step.completed' GROUP BY job_id, step")
+      .all() as Array<{ jobId: string; step: string; n: number }>;
+    const runs = this.db
+      .prepare("SELECT job_id AS jobId, step_name AS step, COUNT(*) AS n FROM step_runs WHERE status = 'completed' GROUP BY job_id, step_name")
+      .all() as Array<{ jobId: string; step: string; n: number }>;
+    const key = (r: { jobId: string; step: string }) => `${r.jobId}/${r.step}`;
+    const runCount = new Map(runs.map((r) => [key(r), r.n]));
+    const eventCount = new Map(events.map((r) => [key(r), r.n]));
+    for (const k of new Set([...runCount.keys(), ...eventCount.keys()]))
+      if ((runCount.get(k) ?? 0) !== (eventCount.get(k) ?? 0))
+        problems.push(`${k}: ${eventCount.get(k) ?? 0} step.completed events for ${runCount.get(k) ?? 0} completed runs`);
+    const jobs = this.db
+      .prepare(
+        "SELECT j.id, j.status, (SELECT COUNT(*) FROM events e WHERE e.job_id = j.id AND e.type = 'job.completed') AS n FROM jobs j",
+      )
+      .all() as Array<{ id: string; status: string; n: number }>;
+    for (const j of jobs)
+      if (j.n !== (j.status === 'completed' ? 1 : 0)) problems.push(`job ${j.id} (${j.status}): ${j.n} job.completed events`);
+    return problems;
+  }
   close(): void {
     this.db.close();
   }
