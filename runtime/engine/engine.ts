@@ -552,13 +552,19 @@ export class Engine {
           this.halt(job, step.name, run.error ?? 'step failed');
           return;
         }
-      } else {
-        const completed = job.runsOf(target).filter((r) => r.status === 'completed').length;
-        if (completed >= rule.maxIterations) {
-          this.emit(job, 'loop.max_reached', { step: step.name, target, completed_count: completed, max_iterations: rule.maxIterations });
-          this.pauseWith(job, { reason: 'max_iterations_reached', step: step.name, target });
-          return;
-        }
+      }
+    }
+    // E-10.1 with D-4: the rule's max_iterations, and the target's limits.max_iterations, count completed runs.
+    const caps = [onFailure ? undefined : rule.maxIterations, job.index.steps.get(target)?.step.limits.maxIterations].filter(
+      (n): n is number => typeof n === 'number',
+    );
+    if (caps.length) {
+      const max = Math.min(...caps);
+      const completed = job.runsOf(target).filter((r) => r.status === 'completed').length;
+      if (completed >= max) {
+        this.emit(job, 'loop.max_reached', { step: step.name, target, completed_count: completed, max_iterations: max });
+        this.pauseWith(job, { reason: 'max_iterations_reached', step: step.name, target });
+        return;
       }
     }
     job.frames = fireLoop(job.frames, target, job.flow.deps.parentFrame ?? {});

@@ -347,3 +347,22 @@ steps:
     await r.sw.close();
   });
 });
+
+describe('D-4 limits.max_iterations', () => {
+  it('a loop target with limits.max_iterations pauses max_iterations_reached like a rule cap', async () => {
+    const r = await runFlow(`
+name: limitiv
+steps:
+  spin:
+    run: '{"x": 1}'
+    outputs: [x]
+    limits: { max_iterations: 2 }
+    exits:
+      - { name: again, when: "True", action: loop, target: spin }
+`);
+    expect(r.outcome.status).toBe('paused');
+    expect(r.runs('spin')).toHaveLength(2);
+    expect(r.sw.store.pauseInfo(r.jobId)).toMatchObject({ reason: 'max_iterations_reached' });
+    await r.sw.close();
+  });
+});
