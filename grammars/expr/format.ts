@@ -66,6 +66,11 @@ export function pyRepr(v: unknown, depth = 0): string {
   return '<object>';
 }
 
+/** What Python's str.isprintable() rejects: these are escaped by repr. */
+const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+const escapeCodePoint = (c: number): string =>
+  c < 0x100 ? '\\x' + c.toString(16).padStart(2, '0') : c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
+
 /** Python's string repr: single quotes unless the text has ' and no ". */
 export function strRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -77,7 +82,7 @@ export function strRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c !== 0x20 && NON_PRINTABLE.test(ch)) out += escapeCodePoint(c);
     else out += ch;
   }
   return out + q;

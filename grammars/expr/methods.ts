@@ -136,6 +136,15 @@ function search(self: string, args: unknown[], kwargs: Kwargs, fname: string, fr
   return from + strLen(hay.slice(0, idx));
 }
 
+/** Unicode titlecase of one character (JS has only upper/lower): ß → Ss, ǆ → ǅ. */
+const TITLE_DIGRAPHS: Record<string, string> = { Ǆ: 'ǅ', ǅ: 'ǅ', ǆ: 'ǅ', Ǉ: 'ǈ', ǈ: 'ǈ', ǉ: 'ǈ', Ǌ: 'ǋ', ǋ: 'ǋ', ǌ: 'ǋ', Ǳ: 'ǲ', ǲ: 'ǲ', ǳ: 'ǲ' };
+function titleChar(c: string): string {
+  const digraph = TITLE_DIGRAPHS[c];
+  if (digraph) return digraph;
+  const upper = [...c.toUpperCase()];
+  return upper[0]! + upper.slice(1).join('').toLowerCase();
+}
+
 const test = (re: RegExp) => (s: string): boolean => s.length > 0 && re.test(s);
 const cased = (s: string): boolean => /\p{Ll}|\p{Lu}|\p{Lt}/u.test(s);
 
@@ -156,12 +165,15 @@ function pad(self: string, args: unknown[], kwargs: Kwargs, fname: string, where
 const STR: Record<string, Method<string>> = {
   lower: (s, a, k) => (bindArgs('lower', a, k, []), s.toLowerCase()),
   upper: (s, a, k) => (bindArgs('upper', a, k, []), s.toUpperCase()),
-  casefold: (s, a, k) => (bindArgs('casefold', a, k, []), s.toLowerCase()),
-  swapcase: (s, a, k) => (bindArgs('swapcase', a, k, []), [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
+  casefold: (s, a, k) => (bindArgs('casefold', a, k, []), s.toLowerCase().replace(/ß/g, 'ss')),
+  swapcase: (s, a, k) => {
+    bindArgs('swapcase', a, k, []);
+    return [...s].map((c) => (/\p{Lu}/u.test(c) ? c.toLowerCase() : /\p{Ll}/u.test(c) ? c.toUpperCase() : c)).join('');
+  },
   capitalize: (s, a, k) => {
     bindArgs('capitalize', a, k, []);
     const cps = codePoints(s);
-    return cps.length ? cps[0]!.toUpperCase() + cps.slice(1).join('').toLowerCase() : '';
+    return cps.length ? titleChar(cps[0]!) + cps.slice(1).join('').toLowerCase() : '';
   },
   title: (s, a, k) => {
     bindArgs('title', a, k, []);
@@ -169,7 +181,7 @@ const STR: Record<string, Method<string>> = {
     let out = '';
     for (const c of s) {
       const isCased = cased(c);
-      out += isCased ? (prevCased ? c.toLowerCase() : c.toUpperCase()) : c;
+      out += isCased ? (prevCased ? c.toLowerCase() : titleChar(c)) : c;
       prevCased = isCased;
     }
     return out;

@@ -103,3 +103,29 @@ describe('T-1: float and int printing agrees with CPython', () => {
     expect(mismatches.slice(0, 10).join('\n')).toBe('');
   });
 });
+
+describe('X-4: string methods agree with CPython', () => {
+  it.skipIf(!hasPython)('X-4: str methods on random strings match python3 repr (no python3 → skipped)', () => {
+    const unit = fc.constantFrom(...Array.from('aAbZ z,.-_ 1\t\n\'"éÉß😀İ\u00a0x0\u200b\u2028ǅ²\r\x0b\x1cıﬁ\u0085'));
+    const methods = ['lower()', 'upper()', 'strip()', "strip('a ')", 'lstrip()', 'rstrip()', 'split()', "split(',')", "split(' ', 1)", 'rsplit(None, 1)', "rsplit(',', 1)", 'title()', 'capitalize()', 'isdigit()', 'isalpha()', 'isalnum()', 'isspace()', 'islower()', 'isupper()', 'swapcase()', 'splitlines()', "replace('a', 'XY')", "replace('', '-')", "count('a')", "find('z')", "rfind('a')", "startswith('a')", "endswith(('x', 'z'))", 'zfill(6)', "center(7, '*')", 'ljust(5)', 'rjust(5)', "partition(',')", "rpartition(' ')", 'isnumeric()', 'isdecimal()', "removeprefix('a')", "count('')", "replace('a', 'b', 1)", "join(['1', '2'])", "index('a')"];
+    const cases = fc.sample(fc.tuple(fc.string({ unit, maxLength: 10 }), fc.constantFrom(...methods)), { numRuns: 3000, seed: 3 });
+    const script = `
+import json, sys
+out = []
+for s, m in json.load(sys.stdin):
+    try: out.append({'ok': repr(eval('x.' + m, {'x': s}))})
+    except Exception as ex: out.append({'err': type(ex).__name__})
+print(json.dumps(out))`;
+    const py = spawnSync('python3', ['-c', script], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(py.status, py.stderr).toBe(0);
+    const expected = JSON.parse(py.stdout) as unknown[];
+    const mismatches: string[] = [];
+    cases.forEach(([s, m], i) => {
+      // Wrapping in a list makes pyStr print the repr of the result.
+      const r = evaluateSource(`[x.${m}]`, { x: s });
+      const got = r.ok ? { ok: pyStr(r.value).slice(1, -1) } : { err: r.error.type };
+      if (JSON.stringify(got) !== JSON.stringify(expected[i])) mismatches.push(`${JSON.stringify(s)}.${m}: python ${JSON.stringify(expected[i])} ours ${JSON.stringify(got)}`);
+    });
+    expect(mismatches.slice(0, 10).join('\n')).toBe('');
+  });
+});
