@@ -26,7 +26,7 @@ export interface BuildOptions {
 
 export function buildFlow(ctx: SourceContext, root: YAMLMap, nestedCompiler: NestedCompiler, opts: BuildOptions): FlowModel {
   const model: FlowModel = {
-    ctx, name: '', description: '', version: '', visibility: 'interactive', vars: [], declaresVars: false, varLocs: new Map(), steps: [], byName: new Map(), nested: opts.nested,
+    ctx, name: '', description: '', version: '', visibility: 'interactive', archived: false, vars: [], declaresVars: false, varLocs: new Map(), steps: [], byName: new Map(), nested: opts.nested,
     ...(opts.sourceFile ? { sourceFile: opts.sourceFile } : {}),
     ...(ctx.baseDir ? { flowDir: ctx.baseDir } : {}),
   };
@@ -62,7 +62,17 @@ export function buildFlow(ctx: SourceContext, root: YAMLMap, nestedCompiler: Nes
     else report(ctx, 'FLOW_BAD_VALUE', top.get('visibility')!.value, `Invalid visibility '${vis}' (expected ${VISIBILITY.join(', ')})`);
   }
   const containment = str('containment');
-  checkRequires(ctx, top.get('requires')?.value ?? null);
+  const forked = str('forked_from');
+  if (forked !== undefined) model.forkedFrom = forked;
+  if (top.has('archived')) {
+    const v = toJS(ctx, top.get('archived')!.value);
+    if (typeof v !== 'boolean') report(ctx, 'FLOW_BAD_TYPE', top.get('archived')!.value, `'archived' must be true or false, got ${typeName(ctx, top.get('archived')!.value)}`);
+    else model.archived = v;
+  }
+  if (checkRequires(ctx, top.get('requires')?.value ?? null)) {
+    const req = toJS(ctx, top.get('requires')!.value);
+    if (Array.isArray(req) && req.length) model.requires = req as CompiledFlow['requires'];
+  }
   model.declaresVars = top.has('inputs') || top.has('config');
   buildVars(ctx, top.get('inputs')?.value ?? null, 'inputs', model.vars, model.varLocs);
   buildVars(ctx, top.get('config')?.value ?? null, 'config', model.vars, model.varLocs);
@@ -83,18 +93,22 @@ export function buildFlow(ctx: SourceContext, root: YAMLMap, nestedCompiler: Nes
   return model;
 }
 
-function checkRequires(ctx: SourceContext, node: Node | null): void {
-  if (!node || toJS(ctx, node) === null) return;
+/** True when `requires` is present and well-formed. */
+function checkRequires(ctx: SourceContext, node: Node | null): boolean {
+  if (!node || toJS(ctx, node) === null) return false;
   if (!isSeq(node)) {
     report(ctx, 'FLOW_BAD_TYPE', node, `'requires' must be a list, got ${typeName(ctx, node)}`);
-    return;
+    return false;
   }
+  let ok = true;
   for (const item of node.items as Node[]) {
     const v = toJS(ctx, item);
     if (typeof v === 'string') continue;
     if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).name === 'string') continue;
     report(ctx, 'FLOW_BAD_TYPE', item, "'requires' entries must be a string or {name, description, check, install, url}");
+    ok = false;
   }
+  return ok;
 }
 
 export type { CompiledFlow };

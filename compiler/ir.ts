@@ -203,6 +203,12 @@ export interface CompiledFlow {
   author?: string;
   version: string;
   visibility: 'interactive' | 'background' | 'internal';
+  /** F-2 `archived`: hidden from listings, still runnable. Present only when true. */
+  archived?: boolean;
+  /** F-2 `forked_from` (metadata). */
+  forkedFrom?: string;
+  /** F-2 `requires`: advisory tool requirements, as written (strings or `{name, description, check, install, url}`). */
+  requires?: (string | { name: string; description?: string; check?: string; install?: string; url?: string })[];
   /** Absolute path of the source file, when file-backed. */
   sourceFile?: string;
   /** Directory assets (prompt files, scripts) are resolved against. */

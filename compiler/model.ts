@@ -36,6 +36,9 @@ export interface FlowModel {
   author?: string;
   version: string;
   visibility: CompiledFlow['visibility'];
+  archived: boolean;
+  forkedFrom?: string;
+  requires?: CompiledFlow['requires'];
   vars: VarDecl[];
   /** True when the flow has an `inputs:` or `config:` block (V-6 warnings). */
   declaresVars: boolean;

@@ -277,3 +277,12 @@ describe('names and YAML errors', () => {
     expect(syntax.length).toBeGreaterThan(0);
   });
 });
+
+describe('flow metadata (F-2)', () => {
+  it('archived, forked_from and requires reach the IR', () => {
+    const r = compile(yaml('archived: true', 'forked_from: other', 'requires: [jq, {name: gh, check: "gh --version"}]', 'steps:', '  a:', '    run: echo'));
+    expect(r.flow).toMatchObject({ archived: true, forkedFrom: 'other', requires: ['jq', { name: 'gh', check: 'gh --version' }] });
+    const bad = compile(yaml('archived: yes please', 'requires: [1]', 'steps:', '  a:', '    run: echo'));
+    expect(diagsOf(bad, 'FLOW_BAD_TYPE').map((d) => d.line)).toEqual([1, 2]);
+  });
+});
