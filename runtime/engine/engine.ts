@@ -13,20 +13,21 @@ import { join } from 'node:path';
 import type { CompiledFlow, CompiledStep, ExitRule } from '../../compiler/ir.js';
 import type { Executor, ExecutorResult } from '../executors/types.js';
 import { isoAt } from '../ids.js';
-import { evaluateExitRules, noMatchMessage } from '../logic/exit-rules.js';
 import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
-import { fireLoop } from '../logic/loop-frames.js';
-import { applyDerivedOutputs, processArtifact } from '../logic/process-artifact.js';
+import { processArtifact } from '../logic/process-artifact.js';
 import { checkReady } from '../logic/readiness.js';
 import { envelope, type Store } from '../store/store.js';
 import type { Clock, EventEnvelope, JobRecord, JobStatus, PauseInfo, RunRecord } from '../types.js';
 import { advanceJob, type JobMachineEvent } from './job-machine.js';
 import { LiveJob } from './live-job.js';
-import { cacheKeyFor, cacheLookup, cacheWrite, isCacheable } from './cache.js';
+import { cacheKeyFor, cacheLookup, isCacheable } from './cache.js';
 import { startDelegation, onSubJobSettled } from './delegation.js';
 import type { ExecutorHost } from './executor-host.js';
+import * as settlement from './settlement.js';
+import * as outcomes from './outcomes.js';
+import * as control from './control.js';
+import * as timers from './timers.js';
 
-const PERMANENT = new Set(['auth_error', 'quota_error', 'context_length']);
 export const DEFAULT_MAX_RUNNING = 32;
 
 export interface EngineOptions {
@@ -48,7 +49,7 @@ export class Engine {
   readonly maxRunning: number;
   runningExecutors = 0;
   closed = false;
-  private launchQueue: { jobId: string; step: string; bypass: boolean }[] = [];
+  launchQueue: { jobId: string; step: string; bypass: boolean }[] = [];
   private depth = 0;
   private effects: (() => void)[] = [];
   private envelopes: EventEnvelope[] = [];
@@ -361,8 +362,8 @@ export class Engine {
   }
 
   /** Slots promised to executors that start after the current commit. */
-  private reserved = 0;
-  private reservedInHandle = 0;
+  reserved = 0;
+  reservedInHandle = 0;
 
   private startExecutor(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
     if (this.closed || run.status !== 'running' || this.jobs.get(job.id) !== job) return;
@@ -449,392 +450,105 @@ export class Engine {
   }
 
   suspendRun(job: LiveJob, run: RunRecord, watch: Record<string, unknown>): void {
-    run.status = 'suspended';
-    run.watch = watch;
-    this.store.updateRun(run);
-    job.noteStatus(run);
-    const config = (watch.config ?? {}) as Record<string, unknown>;
-    this.emit(job, 'step.suspended', {
-      step: run.stepName,
-      run_id: run.id,
-      watch_mode: watch.mode ?? null,
-      prompt: typeof config.prompt === 'string' ? config.prompt : null,
-    });
-    this.afterChange(job, [run.stepName]);
+    return outcomes.suspendRun(this, job, run, watch);
   }
 
-  /**
-   * E-15.2 fulfilment of a suspended run (external/poll watches, issue 4 wires the callers):
-   * derived outputs (an error rejects and the run stays suspended), then COMPLETED,
-   * `watch.fulfilled`, exit rules, dispatch. Returns an error message or null.
-   */
   fulfill(job: LiveJob, run: RunRecord, payload: Record<string, unknown>): string | null {
-    if (run.status !== 'suspended') return `Run ${run.id} is not suspended (status: ${run.status})`;
-    const step = job.index.steps.get(run.stepName)!.step;
-    const d = applyDerivedOutputs(step, payload);
-    if (!d.ok) return d.error;
-    run.status = 'running'; // completeRun moves it on; the active set stays consistent
-    job.noteStatus(run);
-    const mode = typeof run.watch?.mode === 'string' ? run.watch.mode : 'external';
-    this.emit(job, 'watch.fulfilled', { run_id: run.id, mode, payload });
-    this.completeRun(job, run, d.artifact, {});
-    return null;
+    return outcomes.fulfill(this, job, run, payload);
   }
 
-  /** Run COMPLETED (E-8.4), then exit rules (E-9). */
-  completeRun(
-    job: LiveJob,
-    run: RunRecord,
-    artifact: Record<string, unknown>,
-    opts: { fromCache?: boolean; forEach?: { itemCount: number } },
-  ): void {
-    const step = job.index.steps.get(run.stepName)!.step;
-    run.status = 'completed';
-    run.artifact = artifact;
-    run.completedAt = this.now();
-    this.store.updateRun(run);
-    job.noteStatus(run);
-    this.clearRunTimers(job, run);
-    const data: Record<string, unknown> = { step: run.stepName, attempt: run.attempt };
-    if (opts.fromCache) data.from_cache = true;
-    if (opts.forEach) Object.assign(data, { for_each: true, item_count: opts.forEach.itemCount, cached_count: 0 });
-    this.emit(job, 'step.completed', data);
-    if (!opts.fromCache && step.cache?.enabled && isCacheable(step) && typeof run.executorState?.cache_key === 'string') {
-      cacheWrite(this, step, job, run.executorState.cache_key, artifact);
-    }
-    this.applyExitRules(job, step, run, artifact);
+  completeRun(job: LiveJob, run: RunRecord, artifact: Record<string, unknown>, opts: { fromCache?: boolean; forEach?: { itemCount: number } }): void {
+    return outcomes.completeRun(this, job, run, artifact, opts);
   }
 
-  private applyExitRules(job: LiveJob, step: CompiledStep, run: RunRecord, artifact: Record<string, unknown>): void {
-    const ev = evaluateExitRules(step, artifact, run.attempt);
-    const d = ev.decision;
-    if (d.kind === 'implicit_advance' || d.kind === 'fallthrough') {
-      this.emit(job, 'exit.resolved', { step: step.name, rule: 'implicit_advance', action: 'advance' });
-      this.afterChange(job, [step.name]);
-      return;
-    }
-    if (d.kind === 'no_match') {
-      // E-9.3: the completed run becomes a failure and goes through E-11.
-      this.failRun(job, run, noMatchMessage(step.name, artifact), null, artifact);
-      return;
-    }
-    this.emit(job, 'exit.resolved', { step: step.name, rule: d.rule.name, action: d.rule.action });
-    this.fireRule(job, step, d.rule, false, run);
+  applyExitRules(job: LiveJob, step: CompiledStep, run: RunRecord, artifact: Record<string, unknown>): void {
+    return outcomes.applyExitRules(this, job, step, run, artifact);
   }
 
-  /** Executes a fired exit rule's action (E-9.2, E-11.4). */
-  private fireRule(job: LiveJob, step: CompiledStep, rule: ExitRule, onFailure: boolean, run: RunRecord): void {
-    switch (rule.action) {
-      case 'advance':
-        this.afterChange(job, [step.name]);
-        return;
-      case 'loop':
-        this.fireLoopRule(job, step, rule, onFailure, run);
-        return;
-      case 'escalate':
-        this.pauseWith(job, { reason: 'escalated', step: step.name, rule: rule.name });
-        return;
-      case 'abandon':
-        this.failJob(job, { reason: 'abandoned', step: step.name, rule: rule.name }, {
-          error: `abandoned by exit rule ${rule.name} of step ${step.name}`,
-          step: step.name,
-        });
-        return;
-    }
+  fireRule(job: LiveJob, step: CompiledStep, rule: ExitRule, onFailure: boolean, run: RunRecord): void {
+    return outcomes.fireRule(this, job, step, rule, onFailure, run);
   }
 
-  private fireLoopRule(job: LiveJob, step: CompiledStep, rule: ExitRule, onFailure: boolean, run: RunRecord): void {
-    const target = rule.target ?? step.name;
-    if (rule.maxIterations !== undefined && rule.maxIterations !== null) {
-      if (onFailure) {
-        // E-11.4 [D-30]: on the failure path the TOTAL run count of the target is compared, and the job fails.
-        if (job.runsOf(target).length >= rule.maxIterations) {
-          this.halt(job, step.name, run.error ?? 'step failed');
-          return;
-        }
-      }
-    }
-    // E-10.1 with D-4: the rule's max_iterations, and the target's limits.max_iterations, count completed runs.
-    const caps = [onFailure ? undefined : rule.maxIterations, job.index.steps.get(target)?.step.limits.maxIterations].filter(
-      (n): n is number => typeof n === 'number',
-    );
-    if (caps.length) {
-      const max = Math.min(...caps);
-      const completed = job.runsOf(target).filter((r) => r.status === 'completed').length;
-      if (completed >= max) {
-        this.emit(job, 'loop.max_reached', { step: step.name, target, completed_count: completed, max_iterations: max });
-        this.pauseWith(job, { reason: 'max_iterations_reached', step: step.name, target });
-        return;
-      }
-    }
-    job.frames = fireLoop(job.frames, target, job.flow.deps.parentFrame ?? {});
-    this.store.setLoopFrames(job.id, job.frames);
-    this.emit(job, 'loop.iteration', { step: step.name, target, count: job.frames[target]!.iteration });
-    const latest = job.latest(target);
-    if (!latest || !['running', 'suspended', 'delegated'].includes(latest.status)) {
-      // E-10.1: launched immediately, bypassing readiness, with inputs resolved now.
-      this.launch(job, target, resolveInputs(job, job.index.steps.get(target)!.step), true);
-    }
-    this.afterChange(job, [step.name, target]);
+  fireLoopRule(job: LiveJob, step: CompiledStep, rule: ExitRule, onFailure: boolean, run: RunRecord): void {
+    return outcomes.fireLoopRule(this, job, step, rule, onFailure, run);
   }
 
   // ── failures (E-11) ─────────────────────────────────────────────────────
 
   markFailed(job: LiveJob, run: RunRecord, error: string, category: string | null, artifact: Record<string, unknown> | null): void {
-    run.status = 'failed';
-    run.error = error;
-    run.errorCategory = category;
-    run.artifact = { ...(artifact ?? {}), _error: error, ...(category ? { error_category: category } : {}) };
-    run.completedAt = this.now();
-    this.store.updateRun(run);
-    job.noteStatus(run);
-    this.clearRunTimers(job, run);
+    return outcomes.markFailed(this, job, run, error, category, artifact);
   }
 
   failRun(job: LiveJob, run: RunRecord, error: string, category: string | null, artifact: Record<string, unknown> | null): void {
-    const step = job.index.steps.get(run.stepName)!.step;
-    this.markFailed(job, run, error, category, artifact);
-    this.emit(job, 'step.failed', {
-      step: step.name,
-      attempt: run.attempt,
-      error,
-      error_category: category,
-      on_error: step.onError,
-    });
-    if (step.onError === 'continue') {
-      this.afterChange(job, [step.name]);
-      return;
-    }
-    if (category && PERMANENT.has(category)) {
-      this.halt(job, step.name, error);
-      return;
-    }
-    const limit = step.limits.maxInfraRetries;
-    if (limit > 0) {
-      let n = 0;
-      const runs = job.runsOf(step.name);
-      for (let i = runs.length - 1; i >= 0 && runs[i]!.status === 'failed'; i--) n++;
-      if (n >= limit) {
-        const msg = `Step '${step.name}' failed after ${n} consecutive failures (last: ${error})`;
-        run.error = msg;
-        this.store.updateRun(run);
-        this.halt(job, step.name, msg);
-        return;
-      }
-    }
-    const ev = evaluateExitRules(step, run.artifact ?? {}, run.attempt);
-    if (ev.decision.kind === 'fired') {
-      const rule = ev.decision.rule;
-      this.emit(job, 'exit.resolved', { step: step.name, rule: rule.name, action: rule.action, on_failure: true });
-      this.fireRule(job, step, rule, true, run);
-      return;
-    }
-    this.halt(job, step.name, error);
+    return outcomes.failRun(this, job, run, error, category, artifact);
   }
 
-  /** Halt (E-11): never-run steps SKIPPED, active runs cancelled, job FAILED. */
   halt(job: LiveJob, step: string | null, error: string): void {
-    if (job.record.status !== 'running') return;
-    this.failJob(job, step ? { reason: 'step_failed', step, error } : { reason: 'no_terminal_reached' }, { error, step });
+    return outcomes.halt(this, job, step, error);
   }
 
   failJob(job: LiveJob, data: Record<string, unknown>, failure: { error: string; step: string | null }): void {
-    this.stopActive(job, 'cancelled', 'Job failed');
-    this.skipNeverRun(job);
-    this.store.setJobFailure(job.id, failure);
-    this.transitionJob(job, { type: 'FAIL', data });
+    return outcomes.failJob(this, job, data, failure);
   }
 
-  /** E-12.2 / E-11: steps without any run get a SKIPPED run "Not reached". */
   skipNeverRun(job: LiveJob): void {
-    for (const s of job.index.order) {
-      if (job.runsOf(s).length === 0) this.insertSkipped(job, s, {}, 'settlement', 'Not reached');
-    }
+    return settlement.skipNeverRun(this, job);
   }
 
   insertSkipped(job: LiveJob, step: string, depRunIds: Record<string, string>, reason: string, error: string): void {
-    const at = this.now();
-    const run: RunRecord = {
-      id: this.store.freshId('run', 'step_runs'), jobId: job.id, stepName: step, attempt: job.nextAttempt(step), status: 'skipped', inputs: {},
-      depRunIds, artifact: null, error, errorCategory: null, executorState: null, executorMeta: null, watch: null,
-      subJobId: null, pid: null, startedAt: null, completedAt: at,
-    };
-    this.store.insertRun(run, this.owner);
-    job.addRun(run);
-    this.emit(job, 'step.skipped', { step, reason });
+    return settlement.insertSkipped(this, job, step, depRunIds, reason, error);
   }
 
-  /** Stops every active run of the job (abort executors, cancel sub-jobs). */
   stopActive(job: LiveJob, to: 'cancelled' | 'suspended', error: string | null): void {
-    const subJobs: string[] = [];
-    for (const id of [...job.active]) {
-      const run = job.runsById.get(id)!;
-      if (to === 'suspended' && run.status !== 'running') continue;
-      job.aborts.get(id)?.abort(new Error(error ?? 'stopped'));
-      job.aborts.delete(id);
-      if (run.subJobId) subJobs.push(run.subJobId);
-      subJobs.push(...(job.forEach.get(run.id)?.subJobIds ?? []));
-      // The run leaves `delegated` first, so the sub-jobs' cancellation below is not read as a result.
-      run.status = to;
-      if (to === 'cancelled') {
-        run.error = error;
-        run.completedAt = this.now();
-      }
-      this.store.updateRun(run);
-      job.noteStatus(run);
-      this.clearRunTimers(job, run);
-    }
-    for (const sid of subJobs) {
-      const sub = this.jobs.get(sid);
-      if (sub && !['completed', 'failed', 'cancelled'].includes(sub.record.status)) this.cancel(sub);
-    }
-    for (const s of job.queued) job.queued.delete(s);
-    this.launchQueue = this.launchQueue.filter((q) => q.jobId !== job.id);
+    return control.stopActive(this, job, to, error);
   }
 
   // ── settlement (E-12) ───────────────────────────────────────────────────
 
-  private settling = new Set<string>();
+  readonly settling = new Set<string>();
 
   settle(job: LiveJob): void {
-    if (this.settling.has(job.id)) return;
-    this.settling.add(job.id);
-    try {
-      for (let round = 0; round < 10_000 && job.record.status === 'running'; round++) {
-        // Safety net: a full readiness scan, only when the job stalls.
-        let launched = false;
-        for (const s of job.index.order) if (this.tryLaunch(job, s)) launched = true;
-        if (launched || job.busy || job.suspended.size > 0) return;
-        // E-12.1 eager skip of when-false steps whose deps are settled.
-        const skipped: string[] = [];
-        for (const s of job.index.whenSteps) {
-          const r = checkReady(job, s);
-          if (!r.ready && r.whenFalse) {
-            this.insertSkipped(job, s, r.resolved.depRunIds, 'when_false', 'when condition false');
-            skipped.push(s);
-          }
-        }
-        if (skipped.length) {
-          job.refreshCurrent(skipped);
-          continue;
-        }
-        this.finish(job);
-        return;
-      }
-    } finally {
-      this.settling.delete(job.id);
-    }
+    return settlement.settle(this, job);
   }
 
-  private finish(job: LiveJob): void {
-    const terminalDone = job.flow.terminal.some((t) => job.latest(t)?.status === 'completed' && job.isCurrent(t));
-    const allSettled = job.index.order.every((s) => {
-      const l = job.latest(s);
-      if (!l) return false;
-      return l.status === 'completed' || l.status === 'skipped' || (l.status === 'failed' && job.index.steps.get(s)!.step.onError === 'continue');
-    });
-    if (terminalDone || allSettled) {
-      for (const s of job.index.order) {
-        if (job.runsOf(s).length === 0) this.insertSkipped(job, s, {}, 'settlement', 'Not reached');
-      }
-      this.transitionJob(job, { type: 'COMPLETE' });
-      return;
-    }
-    this.skipNeverRun(job);
-    this.store.setJobFailure(job.id, { error: 'no terminal step reached', step: null });
-    this.transitionJob(job, { type: 'FAIL', data: { reason: 'no_terminal_reached' } });
+  finish(job: LiveJob): void {
+    return settlement.finish(this, job);
   }
 
   // ── control (E-14) ──────────────────────────────────────────────────────
 
   pauseWith(job: LiveJob, info: PauseInfo): void {
-    this.store.setJobPause(job.id, info);
-    this.transitionJob(job, { type: 'PAUSE', data: { ...info } });
+    return control.pauseWith(this, job, info);
   }
 
   pause(job: LiveJob): void {
-    if (job.record.status !== 'running') return;
-    this.stopActive(job, 'suspended', 'Paused');
-    // P-3: an API pause emits `job.paused {}`; pauseInfo still says why.
-    this.store.setJobPause(job.id, { reason: 'paused' });
-    this.transitionJob(job, { type: 'PAUSE', data: {} });
+    return control.pause(this, job);
   }
 
   resume(job: LiveJob): void {
-    if (!['paused', 'cancelled', 'completed', 'failed'].includes(job.record.status)) return;
-    for (const id of [...job.suspended]) {
-      const run = job.runsById.get(id)!;
-      if (run.watch) continue;
-      run.status = 'cancelled';
-      run.error = 'Paused and restarted on resume';
-      run.completedAt = this.now();
-      this.store.updateRun(run);
-      job.noteStatus(run);
-    }
-    this.store.setJobPause(job.id, null);
-    this.store.setJobFailure(job.id, null);
-    this.transitionJob(job, { type: 'RESUME' });
-    this.dispatchAll(job);
+    return control.resume(this, job);
   }
 
   cancel(job: LiveJob): void {
-    if (job.record.status === 'cancelled') return;
-    this.stopActive(job, 'cancelled', 'Job cancelled');
-    this.transitionJob(job, { type: 'CANCEL', data: {} });
+    return control.cancel(this, job);
   }
 
   rerun(job: LiveJob, step: string): string | null {
-    if (!job.index.steps.has(step)) return `unknown step '${step}'`;
-    const latest = job.latest(step);
-    if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) return `step '${step}' is active (status: ${latest.status})`;
-    for (const s of job.index.order) {
-      if (s === step) continue;
-      for (const r of job.runsOf(s).filter((x) => x.status === 'skipped')) {
-        this.store.deleteRun(r.id);
-        job.removeRun(r);
-      }
-    }
-    if (job.record.status !== 'running') this.transitionJob(job, { type: 'RERUN' });
-    this.store.setJobFailure(job.id, null);
-    this.emit(job, 'external.rerun', { step });
-    this.launch(job, step, resolveInputs(job, job.index.steps.get(step)!.step), true);
-    this.afterChange(job, [step]);
-    return null;
+    return control.rerun(this, job, step);
   }
 
   // ── timers (D-R3, E-21) ─────────────────────────────────────────────────
 
-  private armDurationLimit(job: LiveJob, step: CompiledStep, run: RunRecord): void {
-    const minutes = step.limits.maxDurationMinutes;
-    if (!minutes || minutes <= 0) return;
-    const due = this.clock.now() + minutes * 60_000;
-    const id = this.store.insertTimer(job.id, run.id, 'duration', due, { limit_minutes: minutes });
-    this.defer(() => this.armTimer(job, id, due));
+  armDurationLimit(job: LiveJob, step: CompiledStep, run: RunRecord): void {
+    return timers.armDurationLimit(this, job, step, run);
   }
 
   armTimer(job: LiveJob, timerId: number, dueAt: number): void {
-    if (this.closed) return;
-    const delay = Math.max(0, dueAt - this.clock.now());
-    const t = setTimeout(() => {
-      job.timers.delete(timerId);
-      if (this.closed || this.jobs.get(job.id) !== job) return;
-      this.safely(() => this.handle(() => this.fireTimer(job, timerId)));
-    }, Math.min(delay, 2 ** 31 - 1));
-    t.unref?.();
-    job.timers.set(timerId, { dueAt, handle: t });
+    return timers.armTimer(this, job, timerId, dueAt);
   }
 
-  /** Fires timers that are due by the injected clock (tests skip time; D-R3). Polled by the API layer. */
   fireDueTimers(): void {
-    const now = this.clock.now();
-    for (const job of [...this.jobs.values()]) {
-      for (const [id, t] of [...job.timers]) {
-        if (t.dueAt > now) continue;
-        clearTimeout(t.handle);
-        job.timers.delete(id);
-        this.safely(() => this.handle(() => this.fireTimer(job, id)));
-      }
-    }
+    return timers.fireDueTimers(this);
   }
 
   /** Runs a callback from a timer or promise: an engine bug is reported, never an unhandled rejection. */
@@ -846,32 +560,12 @@ export class Engine {
     }
   }
 
-  private fireTimer(job: LiveJob, timerId: number): void {
-    const timer = this.store.listTimers(job.id).find((t) => t.id === timerId);
-    if (!timer) return;
-    this.store.deleteTimer(timerId);
-    if (timer.kind !== 'duration' || !timer.runId) return;
-    const run = job.runsById.get(timer.runId);
-    if (!run || run.status !== 'running') return;
-    const limit = Number(timer.data.limit_minutes);
-    const started = run.startedAt ? Date.parse(run.startedAt) : this.clock.now();
-    const actual = (this.clock.now() - started) / 60_000;
-    job.aborts.get(run.id)?.abort(new Error('duration limit exceeded'));
-    job.aborts.delete(run.id);
-    this.emit(job, 'step.limit_exceeded', { step: run.stepName, limit_type: 'duration', limit_value: limit, actual_value: actual });
-    this.failRun(job, run, `Duration limit exceeded: ${actual.toFixed(1)}m > ${limit}m`, 'timeout', null);
+  fireTimer(job: LiveJob, timerId: number): void {
+    return timers.fireTimer(this, job, timerId);
   }
 
   clearRunTimers(job: LiveJob, run: RunRecord): void {
-    // Only steps with a duration limit (or re-armed timers) have rows; skip the query otherwise.
-    if (job.timers.size === 0 && !job.index.steps.get(run.stepName)?.step.limits.maxDurationMinutes) return;
-    for (const t of this.store.listTimers(job.id)) {
-      if (t.runId !== run.id) continue;
-      this.store.deleteTimer(t.id);
-      const armed = job.timers.get(t.id);
-      if (armed) clearTimeout(armed.handle);
-      job.timers.delete(t.id);
-    }
+    return timers.clearRunTimers(this, job, run);
   }
 
   close(): void {
