@@ -88,20 +88,37 @@ function round(args: unknown[], kwargs: Kwargs): unknown {
 }
 
 const INT_RE = /^[+-]?\d(?:_?\d)*$/;
+const PREFIX_BASE: Record<string, number> = { '0x': 16, '0o': 8, '0b': 2 };
+
+/** int(text, base) with Python's rules: base 0 auto-detects, underscores only between digits. */
+function parseIntBase(x: string, base: number): number {
+  const bad = (): PyError => valueError(`invalid literal for int() with base ${base}: ${strRepr(x)}`);
+  if (base !== 0 && (base < 2 || base > 36)) throw valueError('int() base must be >= 2 and <= 36, or 0');
+  const m = /^([+-]?)(.*)$/s.exec(x.trim().toLowerCase())!;
+  let body = m[2]!;
+  let b = base;
+  const prefix = PREFIX_BASE[body.slice(0, 2)];
+  let prefixed = false;
+  if (prefix !== undefined && (b === 0 || b === prefix)) {
+    b = prefix;
+    body = body.slice(2);
+    prefixed = true;
+  } else if (b === 0) {
+    b = 10;
+    if (/^0+_?[0-9]/.test(body) && /[1-9]/.test(body)) throw bad();
+  }
+  const digit = `[${'0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b)}]`;
+  if (!new RegExp(`^${prefixed ? '_?' : ''}${digit}(?:_?${digit})*$`).test(body)) throw bad();
+  const n = parseInt(body.replace(/_/g, ''), b);
+  return makeInt(m[1] === '-' ? -n : n);
+}
 
 function toInt(args: unknown[], kwargs: Kwargs): number {
   const [x, base] = bindArgs('int', args, kwargs, ['x', 'base'], 0);
   if (x === undefined) return 0;
   if (base !== undefined) {
     if (typeof x !== 'string') throw typeError("int() can't convert non-string with explicit base");
-    const b = intArg('int', base);
-    const s = x.trim().replace(/_/g, '').toLowerCase();
-    const body = s.replace(/^[+-]/, '').replace(b === 16 ? /^0x/ : b === 8 ? /^0o/ : b === 2 ? /^0b/ : /^$/, '');
-    const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
-    if (b < 2 || b > 36 || !body || [...body].some((c) => !digits.includes(c))) {
-      throw valueError(`invalid literal for int() with base ${b}: ${strRepr(x)}`);
-    }
-    return makeInt((s.startsWith('-') ? -1 : 1) * parseInt(body, b));
+    return parseIntBase(x, intArg('int', base));
   }
   if (typeof x === 'boolean') return x ? 1 : 0;
   if (isNumber(x)) {

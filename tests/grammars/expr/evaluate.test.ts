@@ -345,6 +345,17 @@ describe('X-5 + D-9 builtins', () => {
     expect(err("regex_extract('(', 'x')").type).toBe('ValueError');
   });
 
+  it('X-5: regex patterns follow Python: Unicode \\w/\\d/\\b, literal braces, escaped punctuation', () => {
+    expect(ev("regex_extract(r'(\\w+)', 'héllo wörld')")).toBe('héllo');
+    expect(ev("regex_extract(r'\\b(\\w)', '-é')")).toBe('é');
+    expect(ev(`regex_extract(r'{"score": (\\d+)}', t)`, { t: 'x {"score": 42} y' })).toBe('42');
+    expect(ev("regex_extract(r'\\{(\\w+)\\}', '{ab}')")).toBe('ab');
+    expect(ev("regex_extract(r'a{2}(b)', 'aab')")).toBe('b');
+    expect(ev("regex_extract(r'\\:\\s*(\\S+)', 'k: v')")).toBe('v');
+    expect(ev("regex_extract(r'(?P<a>x)(?P=a)(y)', 'xxy')")).toBe('x');
+    expect(ev("regex_extract(r'\\A(b)', 'ab')")).toBe(null);
+  });
+
   it('X-5: regex_extract_last returns group 1 of the last match, dot matching newlines', () => {
     expect(ev("regex_extract_last(r'(\\d+)', 'a 1 b 2 c 3')")).toBe('3');
     expect(ev("regex_extract_last(r'<a>(.*?)</a>', '<a>x\\ny</a> <a>p\\nq</a>')")).toBe('p\nq');
