@@ -218,7 +218,6 @@ function readPromptFile(m: StepModel, config: Record<string, unknown>): void {
   const path = resolve(ctx.baseDir ?? '/', rel);
   try {
     config.prompt = readFileSync(path, 'utf8');
-    config.prompt_file = rel;
   } catch (e) {
     report(ctx, 'FLOW_PROMPT_FILE', node, `Step '${step.name}': cannot read prompt_file '${rel}' (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${path})`);
     m.broken = true;

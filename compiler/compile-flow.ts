@@ -8,6 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Node, YAMLMap } from 'yaml';
 import type { NestedCompiler } from './build-delegating.js';
 import { buildFlow } from './build-flow.js';
+import { checkExitCoverage } from './check-exit-coverage.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkLoopRace } from './check-loop-race.js';
 import { checkLoopTargets, checkPredicates, markBackEdges } from './check-loops.js';
@@ -51,6 +52,7 @@ export function compileMapping(ctx: SourceContext, root: YAMLMap, opts: FlowOpts
   const sane = refsOk && loopsOk && predOk && !model.steps.some((m) => m.broken);
   if (sane) checkStructure(model, g);
   checkWarnings(model);
+  checkExitCoverage(model);
   if (errorCount(ctx.session) > before) return null;
   const flow = lowerFlow(model, g);
   checkLoopRace(model, flow);

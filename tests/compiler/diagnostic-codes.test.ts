@@ -332,6 +332,27 @@ describe('codes added for V-3, V-5, V-6 details', () => {
   });
 });
 
+
+describe('V-6 exit coverage of typed external steps', () => {
+  it('FLOW_UNCOVERED_OUTPUTS: a choice value no rule routes is reported; a catch-all silences it', () => {
+    const body = (extra: string[]) =>
+      yaml(
+        'steps:',
+        '  ask:',
+        '    executor: external',
+        '    outputs:',
+        '      decision: {type: choice, options: [approve, revise, reject]}',
+        '    exits:',
+        '      - {name: ok, when: "outputs.decision == \'approve\'", action: advance}',
+        '      - {name: again, when: "outputs.decision == \'revise\'", action: loop, target: ask, max_iterations: 3}',
+        ...extra,
+      );
+    const [d] = expectCode(compile(body([])), 'FLOW_UNCOVERED_OUTPUTS', 7, 'warning');
+    expect(d!.message).toContain('{"decision":"reject"}');
+    expect(compile(body(['      - {name: rest, when: "True", action: abandon}'])).diagnostics.some((x) => x.code === 'FLOW_UNCOVERED_OUTPUTS')).toBe(false);
+  });
+});
+
 describe('coverage', () => {
   it('every code in compiler/codes.ts has a test in this file', () => {
     expect(Object.keys(CODES).filter((c) => !covered.has(c))).toEqual([]);
