@@ -111,12 +111,21 @@ export function openStepwise(opts: OpenOptions): Stepwise {
 
     waitForJob(jobId: string, o: { signal?: AbortSignal } = {}): Promise<JobOutcome> {
       return new Promise<JobOutcome>((resolvePromise, reject) => {
-        let job: LiveJob | null;
-        try {
-          job = drive(jobId);
-        } catch (e) {
-          reject(e);
-          return;
+        let job: LiveJob | null = engine.jobs.get(jobId) ?? null;
+        if (!job) {
+          // A job that already ended (or paused) is answered from its rows, without adopting it.
+          const settled = outcomeFromStore(store, jobId);
+          const rec = store.getJob(jobId);
+          if (settled && rec && settled !== 'suspended') {
+            resolvePromise({ status: settled as JobOutcome['status'], job: rec });
+            return;
+          }
+          try {
+            job = drive(jobId);
+          } catch (e) {
+            reject(e);
+            return;
+          }
         }
         const cleanups: (() => void)[] = [];
         const finish = (outcome: JobOutcome | null, err?: unknown): void => {
