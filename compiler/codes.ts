@@ -50,6 +50,7 @@
  * | FLOW_LOOP_RACE | warning: a step reads a loop body member but not the loop owner, without `when` (V-6) |
  * | FLOW_VAR_NO_EXAMPLE | info: a declared variable with neither default nor example (V-6) |
  * | FLOW_UNCOVERED_OUTPUTS | warning: a typed external step has submissions no exit rule routes (V-6) |
+ * | FLOW_REQUIRES_CHECK | warning from `stepwise validate`: a `requires` entry's `check` command failed (F-2) |
  * | FLOW_UNUSED_VAR | warning: a declared variable no step reads (V-6) |
  * | FLOW_UNDECLARED_VAR | `$job.x` used but not declared: warning when an inputs:/config: block exists, info when none does (V-6) |
  * | FLOW_CACHE_IGNORED | warning: `cache` on external/poll/emit_flow steps (V-6) |
@@ -111,6 +112,7 @@ export const CODES = {
   FLOW_LOOP_RACE: { severity: 'warning', hint: 'Also depend on the loop owner (e.g. `after: [<owner>]`) or add a `when:`, so the step waits for the loop to finish.' },
   FLOW_VAR_NO_EXAMPLE: { severity: 'info', hint: 'Add `default:` or `example:` so users know what to pass.' },
   FLOW_UNCOVERED_OUTPUTS: { severity: 'warning', hint: 'Add a rule for the missing values, or a last catch-all rule `when: "True"`.' },
+  FLOW_REQUIRES_CHECK: { severity: 'warning', hint: 'Install the tool the flow requires (see its `install` / `url`).' },
   FLOW_UNUSED_VAR: { severity: 'warning', hint: 'Bind it with `$job.<name>` in some step, or remove the declaration.' },
   FLOW_UNDECLARED_VAR: { severity: 'warning', hint: 'Declare it under `inputs:` (per-run) or `config:` (set-and-forget).' },
   FLOW_CACHE_IGNORED: { severity: 'warning', hint: 'External, poll and emit_flow steps are never cached; remove `cache`.' },

@@ -6,7 +6,8 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compileFile, compileKit, resolveFlowRef } from '../../compiler/index.js';
+import { spawnSync } from 'node:child_process';
+import { CODES, compileFile, compileKit, resolveFlowRef, type CompiledFlow } from '../../compiler/index.js';
 import type { Diagnostic } from '../../compiler/diagnostic.js';
 import { formatDiagnostics, summarize } from '../format-diagnostics.js';
 
@@ -23,6 +24,23 @@ const isKitDir = (p: string) => {
 };
 
 const jsonDiag = (d: Diagnostic) => ({ code: d.code, severity: d.severity, message: d.message, file: d.file, line: d.line, column: d.column, hint: d.hint ?? null });
+
+/** F-2: run each `requires[].check` (5 s timeout); a failure is a warning, never an error. */
+function checkRequires(flow: CompiledFlow): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const req of flow.requires ?? []) {
+    if (typeof req === 'string' || !req.check) continue;
+    const r = spawnSync('sh', ['-c', req.check], { cwd: flow.flowDir ?? process.cwd(), timeout: 5000, stdio: 'ignore' });
+    if (r.status === 0) continue;
+    const why = r.error || r.signal ? 'did not finish within 5 s' : `exited with code ${r.status}`;
+    out.push({
+      code: 'FLOW_REQUIRES_CHECK', severity: 'warning', message: `Requirement '${req.name}' not met: check \`${req.check}\` ${why}`,
+      file: flow.sourceFile ?? '<flow>', line: 0, column: 0,
+      hint: req.install ? `Install it: ${req.install}` : req.url ? `See ${req.url}` : CODES.FLOW_REQUIRES_CHECK.hint,
+    });
+  }
+  return out;
+}
 
 export function register(program: Command): void {
   program
@@ -51,7 +69,7 @@ export function register(program: Command): void {
           return;
         }
         const result = compileFile(resolved.path, projectDir ? { projectDir } : {});
-        diagnostics = result.diagnostics;
+        diagnostics = [...result.diagnostics, ...(result.flow ? checkRequires(result.flow) : [])];
         sources = result.sources;
       }
       const ok = !diagnostics.some((d) => d.severity === 'error');

@@ -80,6 +80,17 @@ describe('validate: human output and exit codes (CLI-2)', () => {
     }
   });
 
+  it('F-2: a failing requires check is a warning (FLOW_REQUIRES_CHECK), a passing one is silent', async () => {
+    const dir = project({ 'flow.yaml': 'requires:\n  - {name: ok-tool, check: "true"}\n  - {name: nope-tool, check: "exit 3", install: "apt install nope"}\n  - plain-string\nsteps:\n  a:\n    run: echo\n' });
+    const r = await runCli(['validate', 'flow.yaml', '--output', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const out = parseJsonOut(r);
+    expect(out.ok).toBe(true);
+    expect(out.diagnostics).toHaveLength(1);
+    expect(out.diagnostics[0]).toMatchObject({ code: 'FLOW_REQUIRES_CHECK', severity: 'warning', hint: 'Install it: apt install nope' });
+    expect(out.diagnostics[0].message).toContain("'nope-tool'");
+  });
+
   it('an unresolvable reference → exit 2, JSON still printed (F-1.2)', async () => {
     const dir = project({});
     const r = await runCli(['validate', './missing.yaml', '--output', 'json'], { cwd: dir });
