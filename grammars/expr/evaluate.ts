@@ -10,7 +10,7 @@ import { iterate } from './iterate.js';
 import { getAttribute } from './methods.js';
 import { binaryOp, compareOp, unaryOp, type CompareOp } from './operators.js';
 import {
-  type CallContext, codePoints, dictLookup, isDict, isInt, isNumber, limitError, makeFloat, numValue,
+  type CallContext, checkSize, codePoints, MAX_SIZE, dictLookup, isDict, isInt, isNumber, limitError, makeFloat, numValue,
   PyCallable, PyDict, PyError, PyIter, PyRange, PySet, PyTuple, truthy, typeError, typeName,
 } from './values.js';
 
@@ -160,7 +160,7 @@ export class Evaluator implements CallContext {
       case 'generator':
         return new PyIter('generator', gen);
       case 'list':
-        return [...gen];
+        return collect(gen);
       case 'set': {
         const s = new PySet();
         for (const x of gen) s.add(x);
@@ -202,6 +202,16 @@ export class Evaluator implements CallContext {
     if (items.length > target.elts.length) throw new PyError('ValueError', `too many values to unpack (expected ${target.elts.length})`, target.range);
     target.elts.forEach((t, i) => this.bind(t, items[i], scope));
   }
+}
+
+/** Materialises an iterator, refusing more than MAX_SIZE elements whatever the step budget. */
+function collect(items: Iterable<unknown>): unknown[] {
+  const out: unknown[] = [];
+  for (const x of items) {
+    out.push(x);
+    if (out.length > MAX_SIZE) checkSize(out.length, 'list');
+  }
+  return out;
 }
 
 export function callValue(f: unknown, args: unknown[], kwargs: Map<string, unknown>, ctx: CallContext): unknown {

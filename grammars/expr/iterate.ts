@@ -2,7 +2,7 @@
  * Iteration over any iterable value, one budget step per element (DESIGN §4), shared by
  * the evaluator, the builtins and the methods.
  */
-import { type CallContext, codePoints, dictEntries, isDict, PyIter, PyRange, PySet, PyTuple, typeError, typeName } from './values.js';
+import { type CallContext, checkSize, codePoints, MAX_SIZE, dictEntries, isDict, PyIter, PyRange, PySet, PyTuple, typeError, typeName } from './values.js';
 
 /** Like Python's iter(): a non-iterable fails at once, elements come lazily. */
 export function iterate(v: unknown, ctx: CallContext): Generator<unknown> {
@@ -26,7 +26,14 @@ function* ticking(source: Iterable<unknown>, ctx: CallContext): Generator<unknow
 }
 
 /** All elements as an array (still one step each). */
-export const toArray = (v: unknown, ctx: CallContext): unknown[] => [...iterate(v, ctx)];
+export function toArray(v: unknown, ctx: CallContext): unknown[] {
+  const out: unknown[] = [];
+  for (const x of iterate(v, ctx)) {
+    out.push(x);
+    if (out.length > MAX_SIZE) checkSize(out.length, 'list');
+  }
+  return out;
+}
 
 function* rangeIter(r: PyRange): Generator<number> {
   for (let i = 0; i < r.length; i++) yield r.at(i);

@@ -87,6 +87,11 @@ describe('DESIGN §4: budgets and size caps fail fast', () => {
     expect(evalError("','.join(['ab'] * 900000)")).toMatchObject({ type: 'LimitError' });
   });
 
+  it('DESIGN §4: the size cap holds even with a huge step budget', () => {
+    const ast = parseExpression('len([x for x in range(10**6) for y in [1, 2]])').ast!;
+    expect(evaluate(ast, {}, { maxSteps: 1e9 })).toMatchObject({ ok: false, error: { type: 'LimitError', message: expect.stringContaining('limit is 1000000') } });
+  });
+
   it('DESIGN §4: huge integers are a LimitError, not Infinity', () => {
     expect(evalError('10**400')).toMatchObject({ type: 'LimitError' });
     expect(evalError('2**2**2**2**2')).toMatchObject({ type: 'LimitError' });
