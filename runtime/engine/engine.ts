@@ -207,6 +207,12 @@ export class Engine {
     for (const e of step.events) this.emit(job, e.event, e.data);
     this.touch(job);
     if (['completed', 'failed', 'cancelled', 'paused'].includes(step.status)) this.onJobSettled(job);
+    if (['completed', 'failed', 'cancelled'].includes(step.status)) {
+      // An ended job leaves memory (a long-lived server must not grow); rerun/resume reload it from rows.
+      this.defer(() => {
+        if (this.jobs.get(job.id) === job && ['completed', 'failed', 'cancelled'].includes(job.record.status)) this.jobs.delete(job.id);
+      });
+    }
     return true;
   }
 
