@@ -2,7 +2,8 @@
  * Template rendering in ONE pass (D-2): `$$` → `$`, `$name`/`${name}` → the rendered value
  * of a bound name (null/absent → "", D-1), unbound names stay literal, and substituted
  * text is never scanned again. `$name.key` reaches the longest matching key of an object
- * value (T-1). With `quote: 'shell'` each substituted value is shell-quoted (T-1, S-2).
+ * value (T-1). With `quote: 'shell'` each substituted value is shell-quoted (T-1, S-2);
+ * with `mustache: true`, `{{name}}` is substituted too (T-2).
  */
 import { renderValue } from './render-value.js';
 import { shellQuote } from './shell-quote.js';
@@ -13,7 +14,11 @@ export interface RenderOptions {
   bound: ReadonlySet<string>;
   /** 'shell' POSIX-quotes each substituted value (shlex.quote rules, T-1) — for `command`/`check_command`. */
   quote?: 'shell' | 'none';
+  /** Also replace `{{name}}` (T-2 Stage B for llm/agent/external prompts). */
+  mustache?: boolean;
 }
+
+const MUSTACHE = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/y;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -26,6 +31,15 @@ export function renderTemplate(text: string, values: Record<string, unknown>, op
   let out = '';
   let i = 0;
   while (i < text.length) {
+    if (opts.mustache && text[i] === '{') {
+      MUSTACHE.lastIndex = i;
+      const m = MUSTACHE.exec(text);
+      if (m && opts.bound.has(m[1]!)) {
+        out += quote(renderValue(Object.hasOwn(values, m[1]!) ? values[m[1]!] : undefined));
+        i += m[0].length;
+        continue;
+      }
+    }
     const ref = refAt(text, i);
     if (!ref) {
       // `$$` is one literal `$`; any other character (including a lone `$`) is itself.

@@ -27,9 +27,15 @@ export function refAt(text: string, i: number): { name: string; braced: boolean;
   return bare ? { name: bare[0], braced: false, start: i, end: i + 1 + bare[0].length } : null;
 }
 
-export function templateRefs(text: string): TemplateRef[] {
+/** With `mustache: true`, `{{name}}` references (T-2) are listed too, as braced refs. */
+export function templateRefs(text: string, opts: { mustache?: boolean } = {}): TemplateRef[] {
   if (typeof text !== 'string') return [];
   const refs: TemplateRef[] = [];
+  if (opts.mustache) {
+    for (const m of text.matchAll(/\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g)) {
+      refs.push({ name: m[1]!, range: [m.index!, m.index! + m[0].length], braced: true });
+    }
+  }
   for (let i = 0; i < text.length; i++) {
     if (text[i] !== '$') continue;
     if (text[i + 1] === '$') {
@@ -51,5 +57,5 @@ export function templateRefs(text: string): TemplateRef[] {
     refs.push(key === undefined ? { name: p.name, range: [p.start, end], braced: p.braced } : { name: p.name, key, range: [p.start, end], braced: p.braced });
     i = p.end - 1;
   }
-  return refs;
+  return opts.mustache ? refs.sort((a, b) => a.range[0] - b.range[0]) : refs;
 }

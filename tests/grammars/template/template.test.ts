@@ -67,6 +67,18 @@ describe('renderTemplate (T-1, T-2, D-1, D-2)', () => {
   });
 });
 
+describe('mustache (T-2)', () => {
+  it('T-2: {{name}} is replaced for bound names when asked; unbound or not asked stays literal', () => {
+    const opts = { bound: new Set(['t', 'n']), mustache: true };
+    expect(renderTemplate('a={{t}} b={{n}} c={{x}} d=$t', { t: 'hi', n: null }, opts)).toBe('a=hi b= c={{x}} d=hi');
+    expect(renderTemplate('a={{t}}', { t: 'hi' }, { bound: new Set(['t']) })).toBe('a={{t}}');
+  });
+  it('T-2: templateRefs lists {{name}} in text order when asked', () => {
+    expect(templateRefs('$a {{b}} $c', { mustache: true }).map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(templateRefs('{{b}}').map((r) => r.name)).toEqual([]);
+  });
+});
+
 describe('shellQuote (T-1: shlex.quote rules)', () => {
   it('T-1: safe words stay bare, empty is quoted, quotes are escaped', () => {
     expect(shellQuote('abc-1.2/x_y@%+=:,')).toBe('abc-1.2/x_y@%+=:,');
