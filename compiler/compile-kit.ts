@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isMap } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
-import { compileFile, type CompileOptions, type CompileResult } from './index.js';
+import { compileFile, type CompileOptions, type CompileResult } from './compile-entry.js';
 import { loadYaml } from './load-yaml.js';
 import { entries, report, toJS, type CompileSession } from './source-context.js';
 
