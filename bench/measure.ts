@@ -76,14 +76,8 @@ export function timedRun(argv: string[], cwd: string, timeoutMs = 120_000): Prom
   });
 }
 
-/** The floor: `n` bare `sh -c "echo ..."` spawns from one bash loop, whole process wall time. */
-export async function floorRun(n: number): Promise<number> {
+/** The floor: `n` bare `sh -c "echo ..."` spawns from one bash loop, whole process (wall and CPU). */
+export function floorRun(n: number): Promise<Sample> {
   const script = `for ((i = 0; i < ${n}; i++)); do sh -c "echo '{\\"x\\":1}'" > /dev/null; done`;
-  const t0 = process.hrtime.bigint();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('close', () => resolve());
-  });
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  return timedRun(['bash', '-c', script], os.tmpdir(), 60_000);
 }

@@ -1,6 +1,6 @@
 /** Renders the bench results as one markdown document (printed and written to bench/out/latest.md). */
 import { PYTHON, TARGETS } from './reference.js';
-import { marginalMs, type WholeRow } from './whole-process.js';
+import { marginalCpuMs, marginalMs, type WholeRow } from './whole-process.js';
 
 export interface InProcRow {
   what: string;
@@ -15,19 +15,19 @@ const f = (x: number | null | undefined, digits: number) => (x === null || x ===
 export function wholeTable(rows: WholeRow[]): string {
   const one = rows.find((r) => r.name === 'one') ?? { name: 'one', scriptRuns: 1, n: 0 };
   const lines = [
-    '| workload | script runs | N | wall s | cpu s | peak MB | floor s | wall ÷ floor | marginal ms/step | py wall s | py marginal ms/step |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | script runs | N | wall s | cpu s | peak MB | floor s | wall ÷ floor | marginal ms/step | cpu marginal ms/step | py wall s | py marginal ms/step |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const py = PYTHON[r.name];
     const pyCols = `${f(py?.wallS, 3)} | ${f(py?.marginalMs, 0)}`;
     if (r.error) {
-      lines.push(`| ${r.name} | ${r.scriptRuns} | ${r.n} | ERROR: ${r.error.replace(/\|/g, '\\|')} | | | | | | ${pyCols} |`);
+      lines.push(`| ${r.name} | ${r.scriptRuns} | ${r.n} | ERROR: ${r.error.replace(/\|/g, '\\|')} | | | | | | | ${pyCols} |`);
       continue;
     }
     const ratio = r.name === 'one' || !r.floorS ? null : r.wallS! / r.floorS;
     lines.push(
-      `| ${r.name} | ${r.scriptRuns} | ${r.n} | ${f(r.wallS, 3)} | ${f(r.cpuS, 2)} | ${f(r.peakMB, 1)} | ${f(r.floorS, 3)} | ${f(ratio, 1)} | ${f(marginalMs(r, one), 2)} | ${pyCols} |`,
+      `| ${r.name} | ${r.scriptRuns} | ${r.n} | ${f(r.wallS, 3)} | ${f(r.cpuS, 2)} | ${f(r.peakMB, 1)} | ${f(r.floorS, 3)} | ${f(ratio, 1)} | ${f(marginalMs(r, one), 2)} | ${f(marginalCpuMs(r, one), 2)} | ${pyCols} |`,
     );
   }
   return lines.join('\n');

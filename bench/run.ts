@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     '',
     wholeTable(rows),
     '',
-    'marginal = ((wall_N − wall_one) − (floor_N − floor_1)) / (N − 1); floor = as many bare `sh -c "echo …"` spawns from a bash loop, measured in this run.',
+    'marginal = ((wall_N − wall_one) − (floor_N − floor_1)) / (N − 1); floor = as many bare `sh -c "echo …"` spawns from a bash loop, measured in this run, each floor sample right after a workload sample. cpu marginal = the same formula on user+sys CPU seconds (child processes included), steadier than wall on a busy machine.',
     '',
     validateTable(validate),
     '',

@@ -19,6 +19,7 @@ export interface WholeRow {
   cpuS?: number | null;
   peakMB?: number | null;
   floorS?: number;
+  floorCpuS?: number | null;
   error?: string;
 }
 
@@ -46,21 +47,24 @@ export async function measureRun(name: string, scriptRuns: number, flowFile: str
     const warm = await timedRun(argv, projectDir, 90_000);
     const warmProblem = runProblem(warm);
     if (warmProblem) return { ...row, error: warmProblem };
+    // Runs and floor samples alternate so both see the same machine load (a shared box's load
+    // swings a lot within a minute; back-to-back blocks would skew wall ÷ floor).
     const samples: Sample[] = [];
+    const floors: Sample[] = [];
     for (let i = 0; i < n; i++) {
       const s = await timedRun(argv, projectDir, 90_000);
       const problem = runProblem(s);
       if (problem) return { ...row, error: `run ${i + 1}: ${problem}` };
       samples.push(s);
+      floors.push(await floorRun(scriptRuns));
     }
-    const floors: number[] = [];
-    for (let i = 0; i < n; i++) floors.push(await floorRun(scriptRuns));
     return {
       ...row,
       wallS: median(samples.map((s) => s.wallS)),
       cpuS: medianOrNull(samples.map((s) => s.cpuS)),
       peakMB: medianOrNull(samples.map((s) => s.peakMB)),
-      floorS: median(floors),
+      floorS: median(floors.map((s) => s.wallS)),
+      floorCpuS: medianOrNull(floors.map((s) => s.cpuS)),
     };
   } finally {
     rmSync(projectDir, { recursive: true, force: true });
@@ -94,4 +98,11 @@ export function marginalMs(row: WholeRow, one: WholeRow): number | null {
   if (row.scriptRuns <= 1 || row.wallS === undefined || row.floorS === undefined) return null;
   if (one.wallS === undefined || one.floorS === undefined) return null;
   return (((row.wallS - one.wallS) - (row.floorS - one.floorS)) / (row.scriptRuns - 1)) * 1000;
+}
+
+/** The same formula on CPU seconds: less sensitive to a busy machine than wall time. */
+export function marginalCpuMs(row: WholeRow, one: WholeRow): number | null {
+  if (row.scriptRuns <= 1 || typeof row.cpuS !== 'number' || typeof row.floorCpuS !== 'number') return null;
+  if (typeof one.cpuS !== 'number' || typeof one.floorCpuS !== 'number') return null;
+  return (((row.cpuS - one.cpuS) - (row.floorCpuS - one.floorCpuS)) / (row.scriptRuns - 1)) * 1000;
 }
