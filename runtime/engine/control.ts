@@ -59,6 +59,12 @@ export function resume(engine: Engine, job: LiveJob): void {
   engine.store.setJobPause(job.id, null);
   engine.store.setJobFailure(job.id, null);
   engine.transitionJob(job, { type: 'RESUME' });
+  // A sub-flow paused inside resumes with its parent.
+  for (const id of [...job.active]) {
+    const run = job.runsById.get(id)!;
+    const sub = run.status === 'delegated' && run.subJobId ? engine.jobs.get(run.subJobId) : undefined;
+    if (sub && sub.record.status === 'paused') resume(engine, sub);
+  }
   engine.dispatchAll(job);
 }
 

@@ -131,6 +131,12 @@ export function onSubJobSettled(engine: Engine, parent: LiveJob, runId: string, 
   if (step.subFlow && !step.forEach) {
     if (status === 'completed') engine.completeRun(parent, run, mergedTerminalArtifact(sub.flow, (s) => sub.runsOf(s)), {});
     else if (status === 'failed' || status === 'cancelled') failAndHalt(engine, parent, run, `Sub-job ${status}`);
+    else if (status === 'paused' && parent.record.status === 'running') {
+      // E-17.1 leaves the run delegated; the parent pauses too so a waiter sees it (D-5), and its resume resumes the sub-job.
+      const info = engine.store.getJobRow(sub.id)?.pause;
+      const why = info ? (JSON.parse(info) as { reason?: string }).reason : undefined;
+      engine.pauseWith(parent, { reason: 'sub_job_paused', step: run.stepName, ...(why ? { rule: why } : {}) });
+    }
     return;
   }
   const p = forEachProgress(parent).get(runId);

@@ -278,3 +278,27 @@ steps:
     await sw.close();
   });
 });
+
+describe('E-17.1 / D-5 a paused sub-flow', () => {
+  it('pauses the parent (reason sub_job_paused); resuming the parent resumes the sub-job', async () => {
+    const r = await runFlow(`
+name: subpause
+steps:
+  inner:
+    flow:
+      steps:
+        ask:
+          run: '{"ok": 1}'
+          outputs: [ok]
+          exits:
+            - { name: human, when: "True", action: escalate }
+    outputs: [ok]
+`);
+    expect(r.outcome.status).toBe('paused');
+    expect(r.sw.store.pauseInfo(r.jobId)).toEqual({ reason: 'sub_job_paused', step: 'inner', rule: 'escalated' });
+    r.sw.resumeJob(r.jobId);
+    expect((await r.sw.waitForJob(r.jobId)).status).toBe('completed');
+    expect(r.sw.store.terminalOutputs(r.jobId)).toEqual([{ ok: 1 }]);
+    await r.sw.close();
+  });
+});
