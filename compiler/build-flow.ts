@@ -32,7 +32,8 @@ export function buildFlow(ctx: SourceContext, root: YAMLMap, nestedCompiler: Nes
   };
   const top = new Map(entries(ctx, root).map((e) => [e.key, e] as const));
   for (const [key, e] of top) {
-    if (!TOP_KEYS.includes(key)) {
+    // A top-level key holding only an anchor (`defaults: &d {...}`) is a common way to share YAML.
+    if (!TOP_KEYS.includes(key) && !(e.value as { anchor?: string } | null)?.anchor) {
       const guess = didYouMean(key, TOP_KEYS);
       report(ctx, 'FLOW_UNKNOWN_KEY', e.keyNode, `Unknown top-level key '${key}' (ignored)`, guess ? { hint: `Did you mean '${guess}'?` } : {});
     }

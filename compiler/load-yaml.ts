@@ -5,7 +5,7 @@
  */
 import { isScalar, LineCounter, parseDocument, visit, type YAMLMap } from 'yaml';
 import { repairPlainColons } from './repair-yaml.js';
-import { isMapNode, report, type CompileSession, type SourceContext } from './source-context.js';
+import { isMapNode, keyName, report, type CompileSession, type SourceContext } from './source-context.js';
 
 export interface Loaded {
   ctx: SourceContext;
@@ -17,7 +17,7 @@ const MAX_SYNTAX_ERRORS = 5;
 function parse(text: string) {
   const lc = new LineCounter();
   // The yaml package's own uniqueKeys check is quadratic per mapping; ours is linear.
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  const doc = parseDocument(text, { lineCounter: lc, merge: true, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
   return { lc, doc, fatal: doc.errors.length > 0 };
 }
 
@@ -28,7 +28,8 @@ function reportDuplicateKeys(ctx: SourceContext): void {
       for (const pair of map.items) {
         const k = pair.key as any;
         if (!isScalar(k)) continue;
-        const name = String(k.value);
+        const name = keyName(k);
+        if (name === '<<') continue;
         if (seen.has(name)) report(ctx, 'YAML_DUPLICATE_KEY', k, `Map keys must be unique: '${name}' appears twice`);
         seen.add(name);
       }

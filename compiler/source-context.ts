@@ -89,13 +89,53 @@ export function deref(ctx: SourceContext, node: unknown): Node | null {
   return n ?? null;
 }
 
-/** Key/value pairs of a mapping with string keys (merge keys and odd keys stringified). */
-export function entries(ctx: SourceContext, map: YAMLMap): { key: string; keyNode: Node | null; value: Node | null; pair: Pair }[] {
-  const out: { key: string; keyNode: Node | null; value: Node | null; pair: Pair }[] = [];
+/** A mapping key as a string; the merge key (a symbol when `merge` is on) is '<<'. */
+export function keyName(keyNode: Node | null): string {
+  if (!keyNode || !isScalar(keyNode)) return String(keyNode ?? '');
+  return typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value);
+}
+
+export interface Entry {
+  key: string;
+  keyNode: Node | null;
+  value: Node | null;
+  pair: Pair;
+}
+
+/**
+ * Key/value pairs of a mapping with string keys. YAML merge keys (`<<: *defaults`, or a
+ * list of aliases) are expanded in place; explicit keys win over merged ones, and an
+ * earlier merge source wins over a later one.
+ */
+export function entries(ctx: SourceContext, map: YAMLMap, depth = 0): Entry[] {
+  const out: Entry[] = [];
+  const explicit = new Set<string>();
+  const raw: Entry[] = [];
   for (const pair of map.items) {
     const keyNode = deref(ctx, pair.key);
-    const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : String(keyNode ?? '');
-    out.push({ key, keyNode, value: deref(ctx, pair.value), pair });
+    const key = keyName(keyNode);
+    raw.push({ key, keyNode, value: deref(ctx, pair.value), pair });
+    if (key !== '<<') explicit.add(key);
+  }
+  const seen = new Set<string>();
+  for (const e of raw) {
+    if (e.key !== '<<' || depth > 20) {
+      out.push(e);
+      seen.add(e.key);
+      continue;
+    }
+    const sources = e.value && isSeq(e.value) ? (e.value.items as Node[]).map((n) => deref(ctx, n)) : [e.value];
+    for (const src of sources) {
+      if (!src || !isMap(src)) {
+        report(ctx, 'FLOW_BAD_TYPE', src ?? e.keyNode, 'A merge key (<<) needs a mapping or a list of mappings (usually `*anchor`)');
+        continue;
+      }
+      for (const m of entries(ctx, src, depth + 1)) {
+        if (explicit.has(m.key) || seen.has(m.key)) continue;
+        out.push(m);
+        seen.add(m.key);
+      }
+    }
   }
   return out;
 }

@@ -286,3 +286,33 @@ describe('flow metadata (F-2)', () => {
     expect(diagsOf(bad, 'FLOW_BAD_TYPE').map((d) => d.line)).toEqual([1, 2]);
   });
 });
+
+describe('YAML sharing (anchors, aliases, merge keys)', () => {
+  it('aliases and `<<: *defaults` merge keys build like the expanded YAML; explicit keys win', () => {
+    const r = compile(
+      yaml(
+        'defaults: &d',
+        '  run: echo default',
+        '  outputs: [x]',
+        'steps:',
+        '  a:',
+        '    <<: *d',
+        '  b:',
+        '    <<: *d',
+        '    run: echo mine',
+        '    inputs: {x: a.x}',
+        '  c: *d',
+      ),
+    );
+    expect(errorsOf(r)).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.code === 'FLOW_UNKNOWN_KEY')).toEqual([]);
+    const f = r.flow!;
+    expect(f.steps.map((s) => s.executor.config.command)).toEqual(['echo default', 'echo mine', 'echo default']);
+    expect(f.steps[1]!.outputs.map((o) => o.name)).toEqual(['x']);
+  });
+
+  it('a merge key must point at a mapping', () => {
+    const r = compile(yaml('steps:', '  a:', '    <<: 5', '    run: echo'));
+    expect(diagsOf(r, 'FLOW_BAD_TYPE')[0]?.line).toBe(3);
+  });
+});
