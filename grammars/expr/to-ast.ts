@@ -5,12 +5,11 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { ExprNode, Range } from './ast.js';
+import { decodeEscapes } from './literals.js';
+import { isPrivateAttribute } from './private-attributes.js';
 
 export interface AstIssue { code: 'EXPR_SYNTAX' | 'EXPR_UNSUPPORTED' | 'EXPR_PRIVATE_ATTRIBUTE'; message: string; range: Range; hint?: string }
 
-/** Attribute names that could reach JavaScript internals; `_`-prefixed ones are also refused (SPEC S-1). */
-export const FORBIDDEN_ATTRIBUTES: ReadonlySet<string> = new Set(['constructor', 'prototype', '__proto__']);
-export const isPrivateAttribute = (name: string): boolean => name.startsWith('_') || FORBIDDEN_ATTRIBUTES.has(name);
 
 type Kids = Record<string, CstElement[] | undefined>;
 type CompGen = { target: ExprNode; iter: ExprNode; ifs: ExprNode[] };
@@ -342,41 +341,4 @@ function compOp(k: Kids): CompareOp {
     if (has(name)) return op;
   }
   return '==';
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '',
-};
-
-/** Python escape sequences; unknown escapes keep their backslash, as Python does. */
-export function decodeEscapes(body: string): string | null {
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== '\\') { out += c; continue; }
-    const e = body[i + 1];
-    if (e === undefined) return null;
-    if (e in SIMPLE_ESCAPES) { out += SIMPLE_ESCAPES[e]; i++; continue; }
-    if (e === '\r') { i += body[i + 2] === '\n' ? 2 : 1; continue; }
-    if (/[0-7]/.test(e)) {
-      const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))![0];
-      out += String.fromCodePoint(parseInt(oct, 8));
-      i += oct.length;
-      continue;
-    }
-    const width = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
-    if (width) {
-      const hex = body.slice(i + 2, i + 2 + width);
-      if (hex.length !== width || !/^[0-9a-fA-F]+$/.test(hex)) return null;
-      const cp = parseInt(hex, 16);
-      if (cp > 0x10ffff) return null;
-      out += String.fromCodePoint(cp);
-      i += 1 + width;
-      continue;
-    }
-    if (e === 'N') return null;
-    out += '\\' + e;
-    i++;
-  }
-  return out;
 }
