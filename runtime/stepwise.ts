@@ -81,8 +81,9 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     if (!row) throw new Error(`Job not found: ${jobId}. Hint: list jobs with \`stepwise jobs\`.`);
     if (ownerState(row, owner, clock.now()) === 'alive') return null;
     const job = engine.handle(() => adoptJob(engine, jobId));
-    if (!job) throw new Error(`Job ${jobId} cannot be loaded: its flow (${row.flow_hash}) is missing from the store`);
-    return job;
+    if (job) return job;
+    if (!store.getFlow(row.flow_hash)) throw new Error(`Job ${jobId} cannot be loaded: its flow (${row.flow_hash}) is missing from the store`);
+    return null; // another process adopted it first
   }
 
   function control(jobId: string, command: string, args: Record<string, unknown> = {}): void {

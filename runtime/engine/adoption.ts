@@ -14,6 +14,7 @@ import { toJobRecord } from '../store/store.js';
 import type { Engine } from './engine.js';
 import { LiveJob } from './live-job.js';
 import { recordItem } from './delegation.js';
+import { ownerState } from '../ownership.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -55,6 +56,9 @@ export function loadJob(engine: Engine, jobId: string, loaded: LiveJob[] = []): 
 
 /** Takes ownership of `jobId` and continues it. Call inside `engine.handle`. */
 export function adoptJob(engine: Engine, jobId: string): LiveJob | undefined {
+  // Re-checked inside the (IMMEDIATE) transaction: two processes racing to adopt cannot both win.
+  const row = engine.store.getJobRow(jobId);
+  if (!engine.jobs.has(jobId) && row && ownerState(row, engine.owner, engine.clock.now()) === 'alive') return undefined;
   const loaded: LiveJob[] = [];
   const job = loadJob(engine, jobId, loaded);
   if (!job) return undefined;
