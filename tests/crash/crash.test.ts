@@ -12,9 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stepwise } from '../../runtime/types.js';
-import { NON_RETRIABLE_STEP } from './crash-flow.js';
-import { killAtLine, killLoop, prepareDriver, runClean } from './harness.js';
-import { completedCounts, eventIdProblems, jobTree, ledgerLines, RawDb } from './inspect.js';
+import { killAtLine, prepareDriver, runClean } from './harness.js';
+import { runScenario } from './scenario.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const MIN_KILLS = 50;
@@ -56,72 +55,10 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
     async () => {
       console.log(`[tests/crash] driver: ${driverMode}; seed ${SEED} (replay: CRASH_SEED=${SEED} npx vitest run tests/crash)`);
 
-      // 1. The crash-free reference: one job of the same flow.
-      const baseDir = tmp('base');
-      await runClean([baseDir, 'drive', '1', '0']);
-      const base = await openStore(baseDir);
-      const baseJob = base.store.listJobs({ topLevelOnly: true })[0]!;
-      const expected = {
-        status: base.store.getJob(baseJob.id)!.status,
-        outputs: base.store.terminalOutputs(baseJob.id),
-        counts: completedCounts(base.store, baseJob),
-      };
-      await base.close();
-      expect(expected.status, 'the crash-free job itself must complete').toBe('completed');
-
-      // 2. Kill, restart, kill… then one clean life that settles everything.
-      const dir = tmp('crash');
-      const report = await killLoop(dir, { seed: SEED, minKills: MIN_KILLS, batchSize: BATCH });
-      await runClean([dir, 'drive', String(BATCH), '0'], 45_000);
-      const where = `(seed ${SEED}, kill delays ms: ${report.delays.join(',')})`;
-      const problems: string[] = [];
-
-      // 3. Before any human action: completed, or paused on an interrupted non_retriable run.
-      const raw = new RawDb(dir);
-      const interrupted = new Set<string>();
-      for (const j of raw.topLevelJobs()) {
-        const charges = ledgerLines(j.workspace, NON_RETRIABLE_STEP);
-        if (charges > 1) problems.push(`${j.name}: non_retriable step started ${charges} times before any resume`);
-        if (j.status === 'completed') continue;
-        const last = raw.latestRun(j.id, NON_RETRIABLE_STEP);
-        if (j.status === 'paused' && last?.status === 'failed' && last.errorCategory === 'interrupted') interrupted.add(j.id);
-        else problems.push(`${j.name}: ended ${j.status} (latest ${NON_RETRIABLE_STEP} run: ${JSON.stringify(last)}); crash-free ends completed`);
-      }
-      const jobCount = raw.topLevelJobs().length;
-      raw.close();
-
-      // 4. The human resumes the interrupted ones; they must then finish.
-      const fin = (await runClean([dir, 'finish'], 45_000)) as { resumed: string[] };
-      expect([...fin.resumed].sort(), `resumed jobs ${where}`).toEqual([...interrupted].sort());
-
-      // 5. Every job now matches the crash-free one, run for run.
-      const sw = await openStore(dir);
-      try {
-        for (const j of sw.store.listJobs({ topLevelOnly: true })) {
-          const job = sw.store.getJob(j.id)!;
-          if (job.status !== expected.status) problems.push(`${job.name}: ${job.status} after finish (${sw.store.failureInfo(job.id).error})`);
-          const outputs = sw.store.terminalOutputs(job.id);
-          if (JSON.stringify(outputs) !== JSON.stringify(expected.outputs))
-            problems.push(`${job.name}: terminal outputs ${JSON.stringify(outputs)} ≠ ${JSON.stringify(expected.outputs)}`);
-          const counts = completedCounts(sw.store, job);
-          if (JSON.stringify(counts) !== JSON.stringify(expected.counts))
-            problems.push(`${job.name}: completed runs ${JSON.stringify(counts)} ≠ crash-free ${JSON.stringify(expected.counts)}`);
-          const charges = ledgerLines(job.workspace, NON_RETRIABLE_STEP);
-          const allowed = interrupted.has(job.id) ? 2 : 1;
-          if (charges > allowed) problems.push(`${job.name}: non_retriable step started ${charges} times (allowed ${allowed})`);
-          for (const sub of jobTree(sw.store, job).slice(1))
-            if (sub.status !== 'completed') problems.push(`${job.name}: sub-job ${sub.name} ${sub.status}`);
-        }
-      } finally {
-        await sw.close();
-      }
-      const rawAfter = new RawDb(dir);
-      problems.push(...eventIdProblems(rawAfter.eventIds()), ...rawAfter.eventLogProblems());
-      rawAfter.close();
-
-      console.log(`[tests/crash] ${report.kills} kills, ${jobCount} jobs, ${interrupted.size} paused on an interrupted non_retriable step`);
-      expect(report.kills).toBeGreaterThanOrEqual(MIN_KILLS);
-      expect(problems, `crash invariants ${where}`).toEqual([]);
+      const r = await runScenario({ seed: SEED, minKills: MIN_KILLS, batchSize: BATCH, tmp });
+      console.log(`[tests/crash] ${r.kills} kills, ${r.jobs} jobs, ${r.interrupted} paused on an interrupted non_retriable step`);
+      expect(r.kills).toBeGreaterThanOrEqual(MIN_KILLS);
+      expect(r.problems, `crash invariants (seed ${SEED}, kill delays ms: ${r.delays.join(',')})`).toEqual([]);
     },
     150_000,
   );

@@ -123,11 +123,16 @@ export interface KillReport {
 }
 
 /**
- * Drives `projectDir` with `drive <batchSize> 1` lives, SIGKILLing each one 20–300 ms after
+ * Drives `projectDir` with `drive <batchSize> 1` lives, SIGKILLing each one 20–300 ms (default) after
  * it is ready, until `minKills` kills happened. A life that ends on its own is a bug (the
  * keep-going driver never exits) and is thrown with its output.
  */
-export async function killLoop(projectDir: string, opts: { seed: number; minKills: number; batchSize: number }): Promise<KillReport> {
+export async function killLoop(
+  projectDir: string,
+  opts: { seed: number; minKills: number; batchSize: number; minDelayMs?: number; maxDelayMs?: number },
+): Promise<KillReport> {
+  const lo = opts.minDelayMs ?? 20;
+  const hi = opts.maxDelayMs ?? 300;
   const rand = mulberry32(opts.seed);
   const delays: number[] = [];
   while (delays.length < opts.minKills) {
@@ -139,7 +144,7 @@ export async function killLoop(projectDir: string, opts: { seed: number; minKill
       const end = await life.end;
       throw new Error(`driver life ${delays.length + 1} ended before ready: ${end.error ?? end.signal}\n${end.stderr.slice(-2000)}`);
     }
-    const delay = Math.round(20 + rand() * 280);
+    const delay = Math.round(lo + rand() * (hi - lo));
     const ended = await Promise.race([life.end.then(() => true), sleep(delay).then(() => false)]);
     if (ended) {
       const end = await life.end;
