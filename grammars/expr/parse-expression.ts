@@ -76,16 +76,17 @@ function parseUnsafe(text: string): ParseResult {
   if (open !== null) {
     return { ast: null, errors: [{ code: 'EXPR_SYNTAX', message: 'unterminated string literal', range: [open, text.length], hint: 'close the string with the quote it was opened with' }] };
   }
-  const lexed = T.exprLexer.tokenize(text);
+  const lexed = T.exprLexer().tokenize(text);
   // Cap the list: a report of thousands of errors helps nobody and costs time.
   const errors: ExprError[] = lexed.errors.slice(0, MAX_ERRORS).map((e) => lexError(text, e.offset, e.length));
   errors.push(...precheck(lexed.tokens));
   if (errors.length) return { ast: null, errors };
 
-  exprParser.input = lexed.tokens;
-  const cst = exprParser.expression();
-  if (exprParser.errors.length) {
-    for (const e of exprParser.errors.slice(0, MAX_ERRORS)) {
+  const parser = exprParser();
+  parser.input = lexed.tokens;
+  const cst = parser.expression();
+  if (parser.errors.length) {
+    for (const e of parser.errors.slice(0, MAX_ERRORS)) {
       const range: Range = Number.isFinite(e.token.startOffset) ? tokRange(e.token) : [text.length, text.length];
       const hint = syntaxHint(e.message);
       errors.push(hint ? { code: 'EXPR_SYNTAX', message: e.message, range, hint } : { code: 'EXPR_SYNTAX', message: e.message, range });

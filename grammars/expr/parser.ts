@@ -2,7 +2,9 @@
  * The CST parser of the expression language (SPEC X-2). The grammar is free of
  * semantics: precedence comes from rule layering exactly as in Python's grammar
  * (test → or → and → not → comparison → arith → term → factor → power → primary).
- * One instance is shared (`exprParser`); reset it by assigning `.input`.
+ * One instance is shared (`exprParser()`); reset it by assigning `.input`. It is built on
+ * first use because self-analysis costs ~100 ms, which CLI commands without expressions
+ * should not pay at startup.
  */
 import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
@@ -37,7 +39,7 @@ const LIST_END = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace, EOF, T.In, 
 
 export class ExprParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages });
     this.performSelfAnalysis();
   }
 
@@ -288,4 +290,8 @@ export class ExprParser extends CstParser {
   });
 }
 
-export const exprParser = new ExprParser();
+let instance: ExprParser | undefined;
+export function exprParser(): ExprParser {
+  instance ??= new ExprParser();
+  return instance;
+}

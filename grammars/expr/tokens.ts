@@ -91,4 +91,9 @@ export const allTokens: TokenType[] = [
   LParen, RParen, LBracket, RBracket, LBrace, RBrace,
 ];
 
-export const exprLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' });
+let lexer: Lexer | undefined;
+/** Built on first use, like the parser. */
+export function exprLexer(): Lexer {
+  lexer ??= new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' });
+  return lexer;
+}
