@@ -23,6 +23,26 @@ export function valueOffset(ctx: SourceContext, node: Node | null, off: number):
   if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') {
     return raw.slice(start + 1, start + 1 + value.length) === value ? start + 1 + clamp : start;
   }
+  if (type === 'BLOCK_FOLDED') {
+    // Folded lines are joined by single spaces: walk the content lines, one space between each.
+    let pos = raw.indexOf('\n', start);
+    if (pos < 0) return start;
+    let remaining = clamp;
+    for (let cur = pos + 1, guard = 0; cur < raw.length && guard < 10_000; guard++) {
+      const end = raw.indexOf('\n', cur);
+      const line = raw.slice(cur, end < 0 ? raw.length : end);
+      const body = line.trim();
+      if (body !== '') {
+        const indent = line.length - line.trimStart().length;
+        if (remaining <= body.length) return cur + indent + remaining;
+        remaining -= body.length + 1;
+      }
+      if (end < 0) break;
+      cur = end + 1;
+      pos = cur;
+    }
+    return start;
+  }
   if (type === 'BLOCK_LITERAL') {
     // Content starts on the line after the `|` header; each value line is one source line.
     let pos = raw.indexOf('\n', start);

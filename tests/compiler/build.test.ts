@@ -316,3 +316,27 @@ describe('YAML sharing (anchors, aliases, merge keys)', () => {
     expect(diagsOf(r, 'FLOW_BAD_TYPE')[0]?.line).toBe(3);
   });
 });
+
+describe('D-7: expression positions inside block scalars', () => {
+  it('literal (|) and folded (>) expressions report the line and column of the culprit', () => {
+    const r = compile(
+      yaml(
+        'steps:',
+        '  a:',
+        '    run: echo',
+        '    outputs: [x]',
+        '    exits:',
+        '      - when: |',
+        '          outputs.x > 1 and',
+        '            nope',
+        '        action: advance',
+        '      - when: >-',
+        '          outputs.x >',
+        '        action: advance',
+        '      - {when: "True", action: advance}',
+      ),
+    );
+    expect(diagsOf(r, 'EXPR_UNKNOWN_NAME').map((d) => [d.line, d.column])).toEqual([[8, 13]]);
+    expect(diagsOf(r, 'EXPR_SYNTAX').map((d) => d.line)).toEqual([11]);
+  });
+});
