@@ -1,7 +1,9 @@
 /**
  * E-10.4 loop frames: created on the first fire of a loop targeting T and incremented on
  * every fire; descendant frames (by parent) are dropped so that inner loop-back bindings
- * are absent again on the first inner pass of each outer iteration (CT-31).
+ * are absent again on the first inner pass of each outer iteration (CT-31). Frames are
+ * persisted with the job (`jobs.loop_frames`), so recovery reloads them instead of
+ * rebuilding them from run counts as the reference does.
  */
 import type { LoopFrame } from './job-view.js';
 
@@ -24,16 +26,4 @@ export function fireLoop(frames: LoopFrames, target: string, parentFrame: Record
   };
   for (const name of Object.keys(next)) if (name !== target && isDescendant(name)) delete next[name];
   return next;
-}
-
-/** Crash recovery (E-10.4): frames rebuilt with iteration = completed-run count of the target. */
-export function rebuildFrames(
-  existing: LoopFrames,
-  completedCount: (target: string) => number,
-  parentFrame: Record<string, string | null>,
-): LoopFrames {
-  const out: LoopFrames = {};
-  for (const t of Object.keys(existing)) out[t] = { iteration: Math.max(existing[t]!.iteration, 0), parent: parentFrame[t] ?? null };
-  void completedCount;
-  return out;
 }
