@@ -366,3 +366,41 @@ steps:
     await r.sw.close();
   });
 });
+
+describe('E-10.4 nested loop frames', () => {
+  it('CT-31 the inner loop-back binding is absent again on the first inner pass of every outer iteration', async () => {
+    const r = await runFlow(`
+name: nested
+steps:
+  o1:
+    run: '{"v": 1}'
+    inputs:
+      prev: { from: o2.note, optional: true }
+    outputs: [v]
+  i1:
+    run: '{"m": 1}'
+    inputs:
+      v: o1.v
+      prev: { from: i2.n, optional: true }
+    outputs: [m]
+  i2:
+    run: '{"n": $attempt}'
+    inputs: { m: i1.m }
+    outputs: [n]
+    exits:
+      - { name: inner, when: "attempt % 2 == 1", action: loop, target: i1, max_iterations: 10 }
+      - { name: out, when: "True", action: advance }
+  o2:
+    run: '{"note": $attempt}'
+    inputs: { n: i2.n }
+    outputs: [note]
+    exits:
+      - { name: done, when: "attempt >= 2", action: advance }
+      - { name: outer, when: "True", action: loop, target: o1, max_iterations: 10 }
+`);
+    expect(r.outcome.status).toBe('completed');
+    expect(r.runs('i1').map((x) => Object.keys(x.inputs).sort())).toEqual([['v'], ['prev', 'v'], ['v'], ['prev', 'v']]);
+    expect(r.runs('o1').map((x) => x.inputs)).toEqual([{}, { prev: 1 }]);
+    await r.sw.close();
+  });
+});
