@@ -8,6 +8,7 @@
  * | YAML_SYNTAX | the file is not valid YAML |
  * | YAML_NOT_MAPPING | the document root is not a mapping |
  * | YAML_DUPLICATE_KEY | a mapping has the same key twice |
+ * | YAML_LENIENT | info: a plain value holds ": " (invalid YAML) and was read as a string, as the reference does |
  * | FLOW_INTERNAL | a compiler bug (an exception caught at the boundary) |
  * | FLOW_FILE_NOT_FOUND | a flow file, directory or `flow:` reference does not exist |
  * | FLOW_IS_KIT | a kit directory was given where a flow is expected (F-1.2) |
@@ -70,6 +71,7 @@ export const CODES = {
   YAML_SYNTAX: { severity: 'error', hint: 'Fix the YAML syntax at this position (indentation, quotes, colons).' },
   YAML_NOT_MAPPING: { severity: 'error', hint: 'A flow file is one YAML mapping with a `steps:` key.' },
   YAML_DUPLICATE_KEY: { severity: 'error', hint: 'Remove or rename one of the two keys.' },
+  YAML_LENIENT: { severity: 'info', hint: 'Put the value in a block scalar (`run: |` with the command on the next line) or quote it, so other YAML tools accept the file.' },
   FLOW_INTERNAL: { severity: 'error', hint: 'This is a bug in the Stepwise compiler; please report it with the flow file.' },
   FLOW_FILE_NOT_FOUND: { severity: 'error', hint: 'Check the path; relative paths are resolved against the flow file\'s directory.' },
   FLOW_IS_KIT: { severity: 'error', hint: 'Name one of the kit\'s flows: `<kit>/<flow>`.' },

@@ -40,12 +40,14 @@ function reportDuplicateKeys(ctx: SourceContext): void {
 export function loadYaml(text: string, file: string, session: CompileSession, baseDir: string | undefined): Loaded {
   let parsed = parse(text);
   let used = text;
+  let repairedLines: number[] = [];
   if (parsed.fatal) {
     const repaired = repairPlainColons(text);
-    const second = repaired !== null ? parse(repaired) : null;
-    if (second && !second.fatal) {
+    const second = repaired !== null ? parse(repaired.text) : null;
+    if (repaired && second && !second.fatal) {
       parsed = second;
-      used = repaired!;
+      used = repaired.text;
+      repairedLines = repaired.lines;
     }
   }
   const { lc, doc } = parsed;
@@ -61,6 +63,12 @@ export function loadYaml(text: string, file: string, session: CompileSession, ba
     report(ctx, 'YAML_SYNTAX', doc.errors[MAX_SYNTAX_ERRORS]!.pos, `… and ${doc.errors.length - MAX_SYNTAX_ERRORS} more YAML errors (probably caused by the ones above)`);
   }
   if (doc.errors.length) return { ctx, root: null };
+  if (repairedLines.length) {
+    const first = repairedLines[0]!;
+    const at = ctx.lc.lineStarts[first - 1] ?? 0;
+    const more = repairedLines.length > 1 ? ` (and ${repairedLines.length - 1} more line${repairedLines.length > 2 ? 's' : ''})` : '';
+    report(ctx, 'YAML_LENIENT', [at, at], `Line ${first}${more}: a plain value contains ': ', which strict YAML rejects; it was read as one string`);
+  }
   reportDuplicateKeys(ctx);
   const contents = doc.contents as any;
   if (!isMapNode(contents)) {

@@ -9,9 +9,10 @@
 const KEY_LINE = /^(\s*(?:-\s+)?)([^\s#'"\-[\]{}][^:#]*?|"[^"]*"|'[^']*'):([ \t]+)(.*)$/;
 const BLOCK_HEADER = /^[|>][-+0-9]*\s*(#.*)?$/;
 
-export function repairPlainColons(text: string): string | null {
+/** The repaired text and the 1-based numbers of the lines changed, or null when nothing matched. */
+export function repairPlainColons(text: string): { text: string; lines: number[] } | null {
   const lines = text.split('\n');
-  let changed = false;
+  const changed: number[] = [];
   let blockIndent = -1; // inside a block scalar: lines indented deeper than this are content
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -30,7 +31,7 @@ export function repairPlainColons(text: string): string | null {
     if (!value || /^['"[{|>&*!%@`#]/.test(value)) continue;
     if (!/:(\s|$)/.test(value.trimEnd())) continue;
     lines[i] = `${m[1]}${m[2]}:${m[3]}${JSON.stringify(value.replace(/\r$/, '').trimEnd())}${line.endsWith('\r') ? '\r' : ''}`;
-    changed = true;
+    changed.push(i + 1);
   }
-  return changed ? lines.join('\n') : null;
+  return changed.length ? { text: lines.join('\n'), lines: changed } : null;
 }

@@ -33,6 +33,12 @@ describe('diagnostic codes (one flow each)', () => {
   it('YAML_DUPLICATE_KEY: duplicate keys are reported', () => {
     expectCode(compile(yaml('steps:', '  a:', '    run: x', '  a:', '    run: y')), 'YAML_DUPLICATE_KEY', 4);
   });
+  it('YAML_LENIENT: a plain value with ": " is read as a string, with an info (conformance flows)', () => {
+    const r = compile(yaml('steps:', '  a:', '    run: echo \'{"x": 1}\'', '    outputs: [x]', '  b:', '    run: echo \'{"y": 2}\''));
+    const [d] = expectCode(r, 'YAML_LENIENT', 3, 'info');
+    expect(d!.message).toContain('and 1 more line');
+    expect(r.flow!.steps[0]!.executor.config.command).toBe('echo \'{"x": 1}\'');
+  });
   it('FLOW_FILE_NOT_FOUND: a missing file, and a missing sub-flow file at its flow: line (F-11.1)', () => {
     const r = compileFile('/definitely/not/here.flow.yaml');
     covered.add('FLOW_FILE_NOT_FOUND');

@@ -16,7 +16,7 @@ const load = (path: string) => {
   try {
     return parse(text);
   } catch {
-    return parse(repairPlainColons(text) ?? text);
+    return parse(repairPlainColons(text)?.text ?? text);
   }
 };
 

@@ -25,7 +25,7 @@ function check(r: CompileResult) {
 
 const texts = [...referenceFlows, ...conformanceFlows.map((c) => c.path)].map((p) => {
   const t = readFileSync(p, 'utf8');
-  return repairPlainColons(t) ?? t;
+  return repairPlainColons(t)?.text ?? t;
 });
 const docs = texts.map((t) => parse(t));
 
