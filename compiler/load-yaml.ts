@@ -65,7 +65,8 @@ export function loadYaml(text: string, file: string, session: CompileSession, ba
   if (doc.errors.length) return { ctx, root: null };
   if (repairedLines.length) {
     const first = repairedLines[0]!;
-    const at = ctx.lc.lineStarts[first - 1] ?? 0;
+    const lineStart = ctx.lc.lineStarts[first - 1] ?? 0;
+    const at = lineStart + (/^\s*/.exec(text.slice(lineStart, lineStart + 200))?.[0].length ?? 0);
     const more = repairedLines.length > 1 ? ` (and ${repairedLines.length - 1} more line${repairedLines.length > 2 ? 's' : ''})` : '';
     report(ctx, 'YAML_LENIENT', [at, at], `Line ${first}${more}: a plain value contains ': ', which strict YAML rejects; it was read as one string`);
   }
