@@ -69,7 +69,6 @@ export class Store {
   readonly db: Database.Database;
   private stmts = new Map<string, Database.Statement>();
   private flowCache = new Map<string, CompiledFlow>();
-  private runSeq = 0;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -78,8 +77,6 @@ export class Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
-    const row = this.db.prepare('SELECT MAX(seq) AS m FROM step_runs').get() as Row;
-    this.runSeq = row?.m ?? 0;
   }
 
   private migrate(): void {
@@ -195,16 +192,17 @@ export class Store {
   }
 
   // ── runs ────────────────────────────────────────────────────────────────
+  /** `seq` orders a job's runs; computed in the INSERT so a process adopting the job continues its sequence. */
   insertRun(r: RunRecord, owner: string | null): void {
-    this.runSeq++;
     this.st(
       `INSERT INTO step_runs (id, job_id, step_name, attempt, status, inputs, dep_run_ids, artifact, error, error_category,
         executor_state, executor_meta, watch, sub_job_id, pid, owner, started_at, completed_at, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM step_runs WHERE job_id = ?))`,
     ).run(
       r.id, r.jobId, r.stepName, r.attempt, r.status, JSON.stringify(r.inputs), JSON.stringify(r.depRunIds),
       json(r.artifact), r.error, r.errorCategory, json(r.executorState), json(r.executorMeta), json(r.watch),
-      r.subJobId, r.pid, owner, r.startedAt, r.completedAt, this.runSeq,
+      r.subJobId, r.pid, owner, r.startedAt, r.completedAt, r.jobId,
     );
   }
 
