@@ -100,7 +100,7 @@ function buildOneBinding(ctx: SourceContext, local: string, value: Node | null, 
     const from = get('from');
     const anyOf = get('any_of');
     for (const x of e) {
-      if (!['from', 'any_of', 'optional'].includes(x.key)) report(ctx, 'FLOW_BAD_BINDING', x.keyNode, `${what}: unknown key '${x.key}' in binding`, { hint: 'A binding mapping has `from` or `any_of`, and optionally `optional`.' });
+      if (!['from', 'any_of', 'optional'].includes(x.key)) report(ctx, 'FLOW_UNKNOWN_KEY', x.keyNode, `${what}: unknown key '${x.key}' in binding (ignored)`, { hint: 'A binding mapping has `from` or `any_of`, and optionally `optional`.' });
     }
     if (from && anyOf) {
       report(ctx, 'FLOW_CONFLICTING_KEYS', anyOf.keyNode, `${what}: 'from' and 'any_of' cannot be combined`);
