@@ -86,7 +86,21 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     return null; // another process adopted it first
   }
 
+  /** E-14 preconditions, checked before acting or forwarding, so the caller gets the refusal. */
+  function refuse(jobId: string, command: string): string | null {
+    const rec = engine.jobs.get(jobId)?.record ?? store.getJob(jobId);
+    if (!rec) return `Job not found: ${jobId}. Hint: list jobs with \`stepwise jobs\`.`;
+    if (command === 'pause' && rec.status !== 'running')
+      return `Cannot pause job ${jobId}: it is ${rec.status} (only a running job can be paused).`;
+    if (command === 'resume' && !['paused', 'cancelled', 'completed', 'failed'].includes(rec.status))
+      return `Cannot resume job ${jobId}: it is ${rec.status} (resume works on paused, failed, cancelled or completed jobs).`;
+    if (command === 'cancel' && rec.status === 'cancelled') return `Job ${jobId} is already cancelled.`;
+    return null;
+  }
+
   function control(jobId: string, command: string, args: Record<string, unknown> = {}): void {
+    const why = refuse(jobId, command);
+    if (why) throw new Error(why);
     const job = drive(jobId);
     if (job) engine.handle(() => apply(job, command, args));
     else store.insertCommand(jobId, command, args, engine.now());

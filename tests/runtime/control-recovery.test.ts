@@ -183,3 +183,19 @@ steps:
     await owner.close();
   });
 });
+
+describe('E-14 refusals are errors the CLI can show', () => {
+  it('pause of a completed job, resume of a running job, cancel of a cancelled job throw with the reason', async () => {
+    const g = gate();
+    const sw = openStepwise({ projectDir: tmpProject(), executors: { script: g.exec } });
+    const job = sw.createJob(compile(CHAIN), { inputs: {} });
+    sw.startJob(job.id);
+    await g.started;
+    expect(() => sw.resumeJob(job.id)).toThrow(`Cannot resume job ${job.id}: it is running`);
+    sw.cancelJob(job.id);
+    expect(() => sw.cancelJob(job.id)).toThrow('is already cancelled');
+    expect(() => sw.pauseJob(job.id)).toThrow(`Cannot pause job ${job.id}: it is cancelled`);
+    expect(() => sw.pauseJob('job-00000000')).toThrow('Job not found: job-00000000');
+    await sw.close();
+  });
+});
