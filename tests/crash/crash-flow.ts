@@ -93,3 +93,15 @@ steps:
         action: loop
         target: spin
 `;
+
+/**
+ * One non_retriable script that marks its start, works 1 s, then records its side effect:
+ * the deterministic repro of a kill while a non_retriable child is running.
+ */
+export const NR_FLOW = `name: crash-non-retriable
+steps:
+  ${NON_RETRIABLE_STEP}:
+    run: ${JSON.stringify(`touch started-${NON_RETRIABLE_STEP}; sleep 1; echo "$STEPWISE_ATTEMPT" >> ledger-${NON_RETRIABLE_STEP}.txt; echo '{"charged": true}'`)}
+    idempotency: non_retriable
+    outputs: [charged]
+`;

@@ -7,12 +7,14 @@
  *
  * Replay a failure with CRASH_SEED=<seed printed below> npx vitest run tests/crash.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stepwise } from '../../runtime/types.js';
-import { killAtLine, prepareDriver, runClean } from './harness.js';
+import { killAtLine, prepareDriver, runClean, startDriver, waitFor } from './harness.js';
+import { NON_RETRIABLE_STEP } from './crash-flow.js';
+import { ledgerLines } from './inspect.js';
 import { runScenario } from './scenario.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -80,5 +82,55 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
     } finally {
       await sw.close();
     }
+  });
+
+  // D-R2 ends with "script children that are still alive are re-attached (… they write their
+  // exit code to a file)": that holds for non_retriable steps too. Failing such a run as
+  // `interrupted` when its child is alive or has already exited tells the human to resume, and
+  // the resume executes the side effect a second time — what the random kills above show.
+  /** Kills `start-nr` once its child has started; returns the job workspace. */
+  async function killDuringNonRetriable(dir: string): Promise<string> {
+    const life = startDriver([dir, 'start-nr']);
+    const marker = await waitFor(() => {
+      const jobs = path.join(dir, '.stepwise', 'jobs');
+      if (!existsSync(jobs)) return null;
+      for (const id of readdirSync(jobs)) {
+        const ws = path.join(jobs, id, 'workspace');
+        if (existsSync(path.join(ws, `started-${NON_RETRIABLE_STEP}`))) return ws;
+      }
+      return null;
+    });
+    life.child.kill('SIGKILL');
+    await life.end;
+    if (!marker) throw new Error('the non_retriable child never started');
+    return marker;
+  }
+
+  async function outcomeAfterRecovery(dir: string, workspace: string) {
+    await runClean([dir, 'drive', '1', '0']);
+    const sw = await openStore(dir);
+    try {
+      const job = sw.store.listJobs({ topLevelOnly: true })[0]!;
+      const runs = sw.store.listRuns(job.id, NON_RETRIABLE_STEP).map((r) => `#${r.attempt} ${r.status} ${r.errorCategory ?? ''}`);
+      return { status: sw.store.getJob(job.id)!.status, runs, executions: ledgerLines(workspace, NON_RETRIABLE_STEP) };
+    } finally {
+      await sw.close();
+    }
+  }
+
+  it.skipIf(!engine.ok)('D-R2: a non_retriable child still alive at recovery is re-attached, not failed as interrupted', async () => {
+    const dir = tmp('nr-alive');
+    const ws = await killDuringNonRetriable(dir);
+    const out = await outcomeAfterRecovery(dir, ws); // recovery starts while the child sleeps
+    expect(out, `runs: ${out.runs.join(', ')}`).toMatchObject({ status: 'completed', executions: 1 });
+  });
+
+  it.skipIf(!engine.ok)('D-R2/E-23.2: a non_retriable child that exited while the engine was down is read back from its exit-code file', async () => {
+    const dir = tmp('nr-exited');
+    const ws = await killDuringNonRetriable(dir);
+    expect(await waitFor(() => (ledgerLines(ws, NON_RETRIABLE_STEP) > 0 ? ws : null)), 'the orphaned child finishes its work').toBe(ws);
+    await new Promise((r) => setTimeout(r, 200)); // and writes its exit code
+    const out = await outcomeAfterRecovery(dir, ws);
+    expect(out, `runs: ${out.runs.join(', ')}`).toMatchObject({ status: 'completed', executions: 1 });
   });
 });

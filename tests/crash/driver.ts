@@ -7,6 +7,7 @@
  *   node --import tsx tests/crash/driver.ts <projectDir> finish
  *   node --import tsx tests/crash/driver.ts <projectDir> hang-loop     (fake executor; prints `hung`, never returns)
  *   node --import tsx tests/crash/driver.ts <projectDir> fake-drive    (fake executor; recover + drive all)
+ *   node --import tsx tests/crash/driver.ts <projectDir> start-nr      (runs NR_FLOW; to be killed mid-step)
  *
  * drive: creates a batch when the project has no job yet; with keepGoing=1 it creates a new
  *   batch whenever every job is settled and never exits on its own (it is meant to be killed).
@@ -19,7 +20,7 @@ import { compileSource } from '../../compiler/index.js';
 import { openStepwise } from '../../runtime/index.js';
 import type { JobRecord, Stepwise } from '../../runtime/types.js';
 import type { Executor } from '../../runtime/executors/types.js';
-import { CRASH_FLOW, FLOW_FILE, LOOP_FLOW, NON_RETRIABLE_STEP, PROBE_FLOW } from './crash-flow.js';
+import { CRASH_FLOW, FLOW_FILE, LOOP_FLOW, NON_RETRIABLE_STEP, NR_FLOW, PROBE_FLOW } from './crash-flow.js';
 
 const SETTLED = new Set(['completed', 'failed', 'cancelled', 'paused']);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -122,6 +123,16 @@ async function fakeDrive(projectDir: string): Promise<unknown> {
   return { outcomes };
 }
 
+async function startNonRetriable(projectDir: string): Promise<unknown> {
+  const sw = await openStepwise({ projectDir });
+  say('ready');
+  const job = sw.createJob(compile(NR_FLOW), { inputs: {} });
+  sw.startJob(job.id);
+  const out = await sw.waitForJob(job.id);
+  await sw.close();
+  return { unexpected: `finished ${out.status} before the kill` };
+}
+
 async function main(): Promise<void> {
   const [projectDir, mode, a, b] = process.argv.slice(2);
   if (!projectDir || !mode) throw new Error('usage: driver.ts <projectDir> probe|drive|finish …');
@@ -131,6 +142,7 @@ async function main(): Promise<void> {
   else if (mode === 'finish') result = await finish(projectDir);
   else if (mode === 'hang-loop') result = await hangLoop(projectDir);
   else if (mode === 'fake-drive') result = await fakeDrive(projectDir);
+  else if (mode === 'start-nr') result = await startNonRetriable(projectDir);
   else throw new Error(`unknown mode ${mode}`);
   say(`done ${JSON.stringify(result)}`);
 }

@@ -180,3 +180,14 @@ export async function killAtLine(args: string[], line: string, timeoutMs = 20_00
   const end = await life.end;
   if (!seen) throw new Error(`driver ${args.join(' ')} never printed '${line}': ${end.error ?? JSON.stringify(end.done)}\n${end.stderr.slice(-2000)}`);
 }
+
+/** Polls until `find()` returns a path (or `timeoutMs` passes); returns it or null. */
+export async function waitFor(find: () => string | null, timeoutMs = 15_000): Promise<string | null> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const hit = find();
+    if (hit) return hit;
+    await sleep(5);
+  }
+  return null;
+}
