@@ -53,7 +53,8 @@ async function engineCase(shape: 'chain' | 'foreach', n: number): Promise<Worker
   if (!r.ok) return { ok: false, error: r.error };
   const compiled = compileOrError(c.api, shape === 'chain' ? chainYaml(n) : foreachYaml(n));
   if ('error' in compiled) return { ok: false, error: compiled.error };
-  const projectDir = mkdtempSync(path.join(os.tmpdir(), 'sw-bench-engine-'));
+  // Under the parent's work dir when given, so a worker killed on timeout leaves nothing behind.
+  const projectDir = mkdtempSync(path.join(process.env.BENCH_TMP ?? os.tmpdir(), 'sw-bench-engine-'));
   try {
     const items = { list: range(100) };
     const sw = await r.api.openStepwise({ projectDir, executors: { script: noopScript(items) } });

@@ -24,10 +24,11 @@ const started = Date.now();
 const overBudget = () => Date.now() - started > BUDGET_MS;
 const SKIPPED = 'skipped: bench time budget (~4 min) spent';
 
-function runWorker(what: string, size: number, timeoutMs: number): Promise<WorkerResult> {
+function runWorker(what: string, size: number, timeoutMs: number, workDir: string): Promise<WorkerResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'bench', 'in-process-worker.ts'), what, String(size)], {
       cwd: REPO,
+      env: { ...process.env, BENCH_TMP: workDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -48,10 +49,10 @@ function runWorker(what: string, size: number, timeoutMs: number): Promise<Worke
   });
 }
 
-async function inProc(what: string, label: string, size: number): Promise<InProcRow> {
+async function inProc(what: string, label: string, size: number, workDir: string): Promise<InProcRow> {
   if (overBudget()) return { what: label, size, error: SKIPPED };
   const remaining = Math.max(10_000, BUDGET_MS + 30_000 - (Date.now() - started));
-  const r = await runWorker(what, size, Math.min(90_000, remaining));
+  const r = await runWorker(what, size, Math.min(90_000, remaining), workDir);
   return r.ok ? { what: label, size, ms: r.ms, steps: r.steps } : { what: label, size, error: r.error };
 }
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const compile: InProcRow[] = [];
   for (const size of [1000, 5000, 20000]) {
     progress(`compile chain ${size}`);
-    compile.push(await inProc('compile', 'compileSource chain', size));
+    compile.push(await inProc('compile', 'compileSource chain', size, flowDir));
   }
   const engine: InProcRow[] = [];
   for (const [what, label] of [
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   ] as const) {
     for (const size of [1000, 10000]) {
       progress(`${label} ${size}`);
-      engine.push(await inProc(what, label, size));
+      engine.push(await inProc(what, label, size, flowDir));
     }
   }
   rmSync(flowDir, { recursive: true, force: true });

@@ -31,11 +31,15 @@ const tmp = (tag: string) => {
 // harness. The crash test is only meaningful once a one-step job really completes through the
 // public API; until then it is skipped, and the reason is printed (never silently).
 async function probeEngine(): Promise<{ ok: boolean; reason: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sw-crash-probe-'));
   try {
-    await runClean([tmp('probe'), 'probe'], 30_000);
+    await runClean([dir, 'probe'], 30_000);
     return { ok: true, reason: '' };
   } catch (err) {
     return { ok: false, reason: (err as Error).message.split('\n')[0]!.slice(0, 300) };
+  } finally {
+    // Removed here, not in afterAll: vitest skips the hooks of a file whose tests are all skipped.
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 const driverMode = await prepareDriver();
