@@ -4,8 +4,11 @@
  *
  * Only the job lifecycle lives in the machine (SPEC E-1); steps are rows, and readiness
  * is computed incrementally by the engine from `deps` — never one region per step
- * (DESIGN §3: that is quadratic). Every entered state asks the runtime to append the
- * matching lifecycle event; the event's `data` travels with the machine event.
+ * (DESIGN §3: that is quadratic). Lifecycle transitions ask the runtime to append the
+ * matching event (`emitJobEvent`); the event's `data` travels with the machine event. Step
+ * inputs (executor results, timers, settled sub-jobs) are accepted — as an action naming
+ * their handler — only while the job is running or paused, so the machine decides what a
+ * job in each state still listens to.
  */
 import type { CompiledFlow } from './ir.js';
 
@@ -16,9 +19,13 @@ export type JobMachineEvent =
   | { type: 'RERUN' }
   | { type: 'COMPLETE' }
   | { type: 'FAIL'; data: Record<string, unknown> }
-  | { type: 'CANCEL'; data: Record<string, unknown> };
+  | { type: 'CANCEL'; data: Record<string, unknown> }
+  /** Step-level inputs: handled in place (no state change) while running or paused, dropped otherwise. */
+  | { type: 'EXECUTOR_RESULT' }
+  | { type: 'TIMER_FIRED' }
+  | { type: 'SUB_JOB_SETTLED' };
 
-type Transition = { target: string; actions: { type: 'emitJobEvent'; params: { event: string } }[] };
+type Transition = { target?: string; actions: { type: string; params: Record<string, unknown> }[] };
 
 export interface JobMachineConfig {
   id: string;
@@ -33,9 +40,17 @@ const to = (target: string, event: string | null): Transition => ({
   actions: event ? [{ type: 'emitJobEvent', params: { event } }] : [],
 });
 
+/** A targetless transition: the runtime runs handler `action` and the state stays. */
+const handle = (action: string): Transition => ({ actions: [{ type: action, params: {} }] });
+
 /** Builds the lifecycle machine for one flow. `RERUN` re-opens a job without an event (E-14.3). */
 export function buildJobMachineConfig(flow: CompiledFlow): JobMachineConfig {
   const reopen = { RESUME: to('running', 'job.resumed'), RERUN: to('running', null) };
+  const inputs = {
+    EXECUTOR_RESULT: handle('processResult'),
+    TIMER_FIRED: handle('fireTimer'),
+    SUB_JOB_SETTLED: handle('subJobSettled'),
+  };
   return {
     id: `job:${flow.name}`,
     initial: 'pending',
@@ -48,9 +63,10 @@ export function buildJobMachineConfig(flow: CompiledFlow): JobMachineConfig {
           COMPLETE: to('completed', 'job.completed'),
           FAIL: to('failed', 'job.failed'),
           CANCEL: to('cancelled', 'job.cancelled'),
+          ...inputs,
         },
       },
-      paused: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled'), FAIL: to('failed', 'job.failed') } },
+      paused: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled'), FAIL: to('failed', 'job.failed'), ...inputs } },
       completed: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled') } },
       failed: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled') } },
       cancelled: { on: { ...reopen } },

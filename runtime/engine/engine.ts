@@ -216,6 +216,14 @@ export class Engine {
     return true;
   }
 
+  /**
+   * A step input goes through the machine too (D-R1): it is handled only when the job's
+   * state accepts it (running or paused); otherwise it is dropped.
+   */
+  input(job: LiveJob, event: JobMachineEvent, handler: () => void): void {
+    if (advanceJob(job.flow, job.record.status, event).handlers.length > 0) handler();
+  }
+
   startJob(job: LiveJob): void {
     if (job.record.status !== 'pending') return;
     this.transitionJob(job, { type: 'START' });
@@ -226,7 +234,8 @@ export class Engine {
   private onJobSettled(job: LiveJob): void {
     if (job.record.parentJobId && job.record.parentRunId) {
       const parent = this.jobs.get(job.record.parentJobId);
-      if (parent) onSubJobSettled(this, parent, job.record.parentRunId, job);
+      const runId = job.record.parentRunId;
+      if (parent) this.input(parent, { type: 'SUB_JOB_SETTLED' }, () => onSubJobSettled(this, parent, runId, job));
     }
   }
 
@@ -404,7 +413,9 @@ export class Engine {
         this.runningExecutors--;
         if (job.aborts.get(run.id) === ac) job.aborts.delete(run.id);
         if (this.closed) return;
-        if (this.jobs.get(job.id) === job) this.safely(() => this.handle(() => this.onResult(job, run, result)));
+        if (this.jobs.get(job.id) === job) {
+          this.safely(() => this.handle(() => this.input(job, { type: 'EXECUTOR_RESULT' }, () => this.onResult(job, run, result))));
+        }
         this.safely(() => this.drainQueue());
       });
   }

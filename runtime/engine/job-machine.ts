@@ -22,7 +22,13 @@ export function jobMachineConfig(flow: CompiledFlow): JobMachineConfig {
     target,
     actions: event ? [{ type: 'emitJobEvent', params: { event } }] : [],
   });
+  const handle = (action: string): Transition => ({ actions: [{ type: action, params: {} }] });
   const reopen = { RESUME: to('running', 'job.resumed'), RERUN: to('running', null) };
+  const inputs = {
+    EXECUTOR_RESULT: handle('processResult'),
+    TIMER_FIRED: handle('fireTimer'),
+    SUB_JOB_SETTLED: handle('subJobSettled'),
+  };
   return {
     id: `job:${flow.name}`,
     initial: 'pending',
@@ -35,9 +41,10 @@ export function jobMachineConfig(flow: CompiledFlow): JobMachineConfig {
           COMPLETE: to('completed', 'job.completed'),
           FAIL: to('failed', 'job.failed'),
           CANCEL: to('cancelled', 'job.cancelled'),
+          ...inputs,
         },
       },
-      paused: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled'), FAIL: to('failed', 'job.failed') } },
+      paused: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled'), FAIL: to('failed', 'job.failed'), ...inputs } },
       completed: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled') } },
       failed: { on: { ...reopen, CANCEL: to('cancelled', 'job.cancelled') } },
       cancelled: { on: { ...reopen } },
@@ -51,7 +58,9 @@ export function jobMachineFor(flow: CompiledFlow): AnyStateMachine {
   let m = machines.get(flow.hash);
   if (!m) {
     // The action is a marker: the engine executes it (append the event row) inside its transaction.
-    m = setup({ actions: { emitJobEvent: () => undefined } }).createMachine(jobMachineConfig(flow) as any);
+    m = setup({
+      actions: { emitJobEvent: () => undefined, processResult: () => undefined, fireTimer: () => undefined, subJobSettled: () => undefined },
+    }).createMachine(jobMachineConfig(flow) as any);
     machines.set(flow.hash, m);
   }
   return m;
@@ -61,6 +70,8 @@ export interface LifecycleStep {
   status: JobStatus;
   /** Lifecycle events to append, in order. */
   events: { event: string; data: Record<string, unknown> }[];
+  /** Handlers the engine must run for a step input (`processResult`, `fireTimer`, `subJobSettled`). */
+  handlers: string[];
   /** False when the machine refused the event in the current state. */
   changed: boolean;
 }
@@ -75,5 +86,6 @@ export function advanceJob(flow: CompiledFlow, status: JobStatus, event: JobMach
   const events = actions
     .filter((a: any) => a.type === 'emitJobEvent')
     .map((a: any) => ({ event: String(a.params?.event), data }));
-  return { status: nextStatus, events, changed: nextStatus !== status || events.length > 0 };
+  const handlers = actions.filter((a: any) => a.type !== 'emitJobEvent').map((a: any) => String(a.type));
+  return { status: nextStatus, events, handlers, changed: nextStatus !== status || events.length > 0 };
 }

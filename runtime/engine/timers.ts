@@ -21,7 +21,7 @@ export function armTimer(engine: Engine, job: LiveJob, timerId: number, dueAt: n
   const t = setTimeout(() => {
     job.timers.delete(timerId);
     if (engine.closed || engine.jobs.get(job.id) !== job) return;
-    engine.safely(() => engine.handle(() => engine.fireTimer(job, timerId)));
+    engine.safely(() => engine.handle(() => engine.input(job, { type: 'TIMER_FIRED' }, () => engine.fireTimer(job, timerId))));
   }, Math.min(delay, 2 ** 31 - 1));
   t.unref?.();
   job.timers.set(timerId, { dueAt, handle: t });
@@ -35,7 +35,7 @@ export function fireDueTimers(engine: Engine): void {
       if (t.dueAt > now) continue;
       clearTimeout(t.handle);
       job.timers.delete(id);
-      engine.safely(() => engine.handle(() => engine.fireTimer(job, id)));
+      engine.safely(() => engine.handle(() => engine.input(job, { type: 'TIMER_FIRED' }, () => engine.fireTimer(job, id))));
     }
   }
 }

@@ -36,3 +36,22 @@ describe('D-R1 the runtime lifecycle config is the compiler one', () => {
     expect(jobMachineConfig(flow)).toEqual(buildJobMachineConfig(flow));
   });
 });
+
+describe('D-R1 step inputs go through the machine', () => {
+  const flow = tinyFlow();
+  it('running and paused accept executor results, timers and settled sub-jobs without changing state', () => {
+    for (const status of ['running', 'paused'] as const) {
+      const r = advanceJob(flow, status, { type: 'EXECUTOR_RESULT' });
+      expect(r.status).toBe(status);
+      expect(r.handlers).toEqual(['processResult']);
+      expect(r.events).toEqual([]);
+      expect(advanceJob(flow, status, { type: 'TIMER_FIRED' }).handlers).toEqual(['fireTimer']);
+      expect(advanceJob(flow, status, { type: 'SUB_JOB_SETTLED' }).handlers).toEqual(['subJobSettled']);
+    }
+  });
+  it('pending, completed, failed and cancelled drop them', () => {
+    for (const status of ['pending', 'completed', 'failed', 'cancelled'] as const) {
+      expect(advanceJob(flow, status, { type: 'EXECUTOR_RESULT' }).handlers).toEqual([]);
+    }
+  });
+});
