@@ -1,6 +1,6 @@
 /**
  * The flow the crash test drives (DESIGN D-R2): a chain, a self-loop of 3 iterations, a
- * `for_each` over 3 items and a `non_retriable` step. Every script sleeps a little (so kills
+ * `for_each` over 3 items, an inline sub-flow (E-17) and a `non_retriable` step. Every script sleeps a little (so kills
  * land mid-step) and appends its attempt number to a per-step ledger in its workspace, so the
  * test can count real executions independently of what the store says.
  */
@@ -55,6 +55,20 @@ steps:
           inputs:
             item: $job.item
           outputs: [y]
+  sub:
+    inputs:
+      x: a.x
+    outputs: [z]
+    flow:
+      steps:
+        s1:
+          run: ${script('s1', `'{"z": 1}'`)}
+          outputs: [z]
+        s2:
+          run: ${script('s2', `'{"z": 2}'`)}
+          inputs:
+            z: s1.z
+          outputs: [z]
   ${NON_RETRIABLE_STEP}:
     run: ${script(NON_RETRIABLE_STEP, `'{"charged": true}'`)}
     idempotency: non_retriable
@@ -67,6 +81,7 @@ steps:
     inputs:
       c: ${NON_RETRIABLE_STEP}.charged
       x: b.x
+      z: sub.z
     outputs: [done]
 `;
 

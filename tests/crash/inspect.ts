@@ -22,7 +22,9 @@ export function jobTree(store: StoreReader, top: JobRecord): JobRecord[] {
 export function completedCounts(store: StoreReader, top: JobRecord): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const job of jobTree(store, top)) {
-    const rel = path.relative(top.workspace, job.workspace) || '.';
+    // Sub-flow jobs live in `<parent ws>/jobs/<their id>` (E-3): name them by the step instead.
+    const parentStep = job.parentRunId ? store.getRun(job.parentRunId)?.stepName : undefined;
+    const rel = (path.relative(top.workspace, job.workspace) || '.').replace(/job-[0-9a-f]+$/, `<${parentStep ?? '?'}>`);
     for (const run of store.listRuns(job.id)) {
       if (run.status !== 'completed') continue;
       const key = `${rel}:${run.stepName}`;
