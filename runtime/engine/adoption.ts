@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { SpawnInfo } from '../executors/types.js';
 import { reattachScript } from '../executors/reattach-script.js';
-import { isPidAlive } from '../executors/process-group.js';
+import { isOwnedPidAlive } from '../executors/process-group.js';
 import type { LoopFrames } from '../logic/loop-frames.js';
 import { mergedTerminalArtifact } from '../logic/terminal-outputs.js';
 import type { RunRecord } from '../types.js';
@@ -79,20 +79,23 @@ function reconcile(engine: Engine, job: LiveJob): void {
     if (run.status !== 'running') continue;
     const step = job.index.steps.get(run.stepName)?.step;
     if (!step) continue;
-    if (step.idempotency === 'non_retriable') {
-      const error = 'Interrupted: the engine stopped while this non-retriable step was running';
-      engine.markFailed(job, run, error, 'interrupted', null);
-      engine.emit(job, 'step.failed', { step: step.name, attempt: run.attempt, error, error_category: 'interrupted', on_error: step.onError });
-      if (job.record.status === 'running') engine.pauseWith(job, { reason: 'interrupted', step: step.name });
-      continue;
-    }
+    // A child still alive, or one that left its exit code, is re-attached whatever the
+    // idempotency: nothing runs twice (D-R2, E-23.2).
     const spawn = run.executorState?.spawn as SpawnInfo | undefined;
-    if (spawn && typeof spawn.pid === 'number' && (isPidAlive(spawn.pid) || existsSync(spawn.exitCodePath))) {
+    if (spawn && typeof spawn.pid === 'number' && (isOwnedPidAlive(spawn.pid, spawn.pgid) || existsSync(spawn.exitCodePath))) {
       const ac = new AbortController();
       engine.defer(() => {
         engine.runningExecutors++;
         engine.awaitResult(job, run, reattachScript(spawn, ac.signal, { outputs: step.outputs.map((o) => o.name) }), ac);
       });
+      continue;
+    }
+    // No child to re-attach: a non_retriable step must not start again without a human (D-5).
+    if (step.idempotency === 'non_retriable') {
+      const error = 'Interrupted: the engine stopped while this non-retriable step was running';
+      engine.markFailed(job, run, error, 'interrupted', null);
+      engine.emit(job, 'step.failed', { step: step.name, attempt: run.attempt, error, error_category: 'interrupted', on_error: step.onError });
+      if (job.record.status === 'running') engine.pauseWith(job, { reason: 'interrupted', step: step.name });
       continue;
     }
     restart.push(run);
