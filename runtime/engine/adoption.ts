@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { SpawnInfo } from '../executors/types.js';
 import { reattachScript } from '../executors/reattach-script.js';
+import { resultFromFiles } from '../executors/script-executor.js';
+import { findOrphanScript } from './find-orphan.js';
 import { isOwnedPidAlive } from '../executors/process-group.js';
 import type { LoopFrames } from '../logic/loop-frames.js';
 import { mergedTerminalArtifact } from '../logic/terminal-outputs.js';
@@ -82,11 +84,30 @@ function reconcile(engine: Engine, job: LiveJob): void {
     // A child still alive, or one that left its exit code, is re-attached whatever the
     // idempotency: nothing runs twice (D-R2, E-23.2).
     const spawn = run.executorState?.spawn as SpawnInfo | undefined;
-    if (spawn && typeof spawn.pid === 'number' && (isOwnedPidAlive(spawn.pid, spawn.pgid) || existsSync(spawn.exitCodePath))) {
+    if (spawn && typeof spawn.pid === 'number' && spawn.pid > 0 && (isOwnedPidAlive(spawn.pid, spawn.pgid) || existsSync(spawn.exitCodePath))) {
       const ac = new AbortController();
       engine.defer(() => {
         engine.runningExecutors++;
         engine.awaitResult(job, run, reattachScript(spawn, ac.signal, { outputs: step.outputs.map((o) => o.name) }), ac);
+      });
+      continue;
+    }
+    // Killed between spawn and the commit of its pid: find the child by its files (D-R2).
+    const orphan = step.executor.type === 'script' ? findOrphanScript(job.record.workspace, run.stepName, run.attempt) : null;
+    if (orphan) {
+      const outputs = step.outputs.map((o) => o.name);
+      const ac = new AbortController();
+      if (orphan.kind === 'running') {
+        // Only a live child's pid is recorded; an exited one is found again by its files.
+        run.executorState = { ...(run.executorState ?? {}), spawn: orphan.info };
+        run.pid = orphan.info.pid;
+        engine.store.updateRun(run);
+      }
+      engine.defer(() => {
+        engine.runningExecutors++;
+        const result =
+          orphan.kind === 'running' ? reattachScript(orphan.info, ac.signal, { outputs }) : Promise.resolve(resultFromFiles(orphan.info, outputs, { reattached: true }));
+        engine.awaitResult(job, run, result, ac);
       });
       continue;
     }
