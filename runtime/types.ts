@@ -21,6 +21,26 @@ export interface OpenOptions {
   executors?: Record<string, Executor>;
   /** e.g. `cli:<pid>`; default `cli:${process.pid}`. */
   owner?: string;
+  /** Hook and webhook tuning (D-12); defaults suit production, tests shorten them. */
+  notify?: NotifyOptions;
+}
+
+/** D-12 limits of project hooks (P-5) and webhooks (P-6). */
+export interface NotifyOptions {
+  /** Per hook run, then its process group is killed. Default 30 000. */
+  hookTimeoutMs?: number;
+  /** Hooks running at once. Default 4. */
+  hookConcurrency?: number;
+  /** Pending hook runs (and pending deliveries per job) kept; overflow drops the oldest. Default 256. */
+  queueLimit?: number;
+  /** Per delivery attempt (AbortSignal). Default 10 000. */
+  webhookTimeoutMs?: number;
+  /** Attempts per event. Default 3. */
+  webhookAttempts?: number;
+  /** Wait before the 2nd attempt; doubles for each later one. Default 500. */
+  webhookBackoffMs?: number;
+  /** How long `close()` lets pending hooks and deliveries finish. Default 2 000. */
+  closeGraceMs?: number;
 }
 
 export type JobStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -90,6 +110,8 @@ export interface CreateJobOptions {
   name?: string;
   objective?: string;
   metadata?: { sys?: Record<string, unknown>; app?: Record<string, unknown> };
+  /** P-6: every event of this job (not of its sub-jobs) is POSTed to `url`, with `context`. */
+  notify?: { url: string; context?: Record<string, unknown> };
 }
 
 export interface ListJobsFilter {

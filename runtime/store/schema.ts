@@ -95,4 +95,9 @@ export const MIGRATIONS: string[] = [
     hit_count INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // P-2, P-6: a job's webhook (`--notify`) and the context posted with every event.
+  `
+  ALTER TABLE jobs ADD COLUMN notify_url TEXT;
+  ALTER TABLE jobs ADD COLUMN notify_context TEXT;
+  `,
 ];

@@ -270,6 +270,29 @@ export class Store {
     return (rows as Row[]).map((r) => envelope(r.event_id, r.type, r.job_id, r.timestamp, parse(r.data) ?? {}, parse(r.metadata)));
   }
 
+  /**
+   * Appends an event outside the engine's handled inputs (hook/webhook failures, D-12) in
+   * its own transaction, so `event_id` stays gap-free and monotonic. Returns its envelope.
+   */
+  appendEventTx(jobId: string, at: string, type: string, data: Record<string, unknown>): EventEnvelope {
+    return this.tx(() => {
+      const eventId = this.insertEvent(jobId, at, type, data);
+      const row = this.st('SELECT metadata FROM jobs WHERE id = ?').get(jobId) as Row | undefined;
+      return envelope(eventId, type, jobId, at, data, parse(row?.metadata));
+    });
+  }
+
+  // ── notification target (P-6) ───────────────────────────────────────────
+  setJobNotify(id: string, url: string, context: Record<string, unknown> | undefined): void {
+    this.st('UPDATE jobs SET notify_url = ?, notify_context = ? WHERE id = ?').run(url, json(context ?? {}), id);
+  }
+
+  getJobNotify(id: string): { url: string; context: Record<string, unknown> } | null {
+    const r = this.st('SELECT notify_url, notify_context FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    if (!r || typeof r.notify_url !== 'string' || r.notify_url === '') return null;
+    return { url: r.notify_url, context: parse(r.notify_context) ?? {} };
+  }
+
   // ── timers (D-R3) ───────────────────────────────────────────────────────
   insertTimer(jobId: string, runId: string | null, kind: string, dueAt: number, data: Record<string, unknown> = {}): number {
     return Number(
