@@ -16,3 +16,8 @@ const common = {
 
 await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' });
 await build({ ...common, entryPoints: ['index.ts'], outfile: 'dist/index.js' });
+
+// The JSON Schema of the flow format, for editors (`# yaml-language-server: $schema=…`).
+const { execFileSync } = await import('node:child_process');
+const { writeFileSync } = await import('node:fs');
+writeFileSync('dist/flow.schema.json', execFileSync(process.execPath, ['dist/cli.js', 'schema'], { encoding: 'utf8' }));
