@@ -15,6 +15,8 @@ import { ownerState, registerOwner, unregisterOwner } from './ownership.js';
 import type { CreateJobOptions, JobOutcome, JobRecord, OpenOptions, Stepwise } from './types.js';
 import type { LiveJob } from './engine/live-job.js';
 import { checkMetadata } from './metadata.js';
+import { createNotifier } from './notify/notifier.js';
+import { checkNotifyUrl } from './notify/check-notify.js';
 
 const HEARTBEAT_MS = 2000;
 const COMMAND_POLL_MS = 100;
@@ -30,6 +32,9 @@ export function openStepwise(opts: OpenOptions): Stepwise {
   const registry = { ...defaultExecutors(), ...(opts.executors ?? {}) };
   const engine = new Engine({ store, clock, owner, projectDir, host: createExecutorHost(projectDir, registry) });
   registerOwner(owner);
+  // P-5/P-6: hooks and webhooks for events of jobs this process drives (D-12: never blocking).
+  const notifier = createNotifier({ projectDir, store, now: () => engine.now(), options: opts.notify });
+  engine.onEvent((e) => notifier.onEvent(e));
   const reader = createStoreReader(store);
   let closed = false;
 
@@ -112,7 +117,13 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     createJob(flow: CompiledFlow, o: CreateJobOptions): JobRecord {
       const bad = checkMetadata(o.metadata);
       if (bad) throw new Error(`Invalid job metadata: ${bad}`);
-      return engine.handle(() => engine.createJobRecord(flow, o));
+      const badUrl = o.notify ? checkNotifyUrl(o.notify.url) : null;
+      if (badUrl) throw new Error(`Invalid notify URL: ${badUrl}`);
+      return engine.handle(() => {
+        const rec = engine.createJobRecord(flow, o);
+        if (o.notify) store.setJobNotify(rec.id, o.notify.url, o.notify.context);
+        return rec;
+      });
     },
 
     startJob(jobId: string): void {
@@ -223,6 +234,8 @@ export function openStepwise(opts: OpenOptions): Stepwise {
       clearInterval(heartbeat);
       clearInterval(commandPoll);
       engine.close();
+      // Pending hooks and deliveries (e.g. `job.completed` of a `run --wait`) get a short grace; they may still record failure events.
+      await notifier.close();
       // Release ownership so the next process adopts unfinished jobs at once (D-R2).
       try {
         store.st(`UPDATE jobs SET runner_pid = NULL WHERE created_by = ? AND runner_pid = ?`).run(owner, process.pid);
