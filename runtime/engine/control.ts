@@ -29,7 +29,7 @@ export function stopActive(engine: Engine, job: LiveJob, to: 'cancelled' | 'susp
     if (sub && !['completed', 'failed', 'cancelled'].includes(sub.record.status)) engine.cancel(sub);
   }
   for (const s of job.queued) job.queued.delete(s);
-  engine.launchQueue = engine.launchQueue.filter((q) => q.jobId !== job.id);
+  // Stale queue entries of this job are skipped by the drain (their step is no longer in `queued`).
 }
 
 export function pauseWith(engine: Engine, job: LiveJob, info: PauseInfo): void {

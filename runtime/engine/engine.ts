@@ -50,6 +50,8 @@ export class Engine {
   runningExecutors = 0;
   closed = false;
   launchQueue: { jobId: string; step: string; bypass: boolean }[] = [];
+  /** Index of the next queued launch (a head index: shifting a 10,000-item array per launch is quadratic). */
+  queueHead = 0;
   private depth = 0;
   private effects: (() => void)[] = [];
   private envelopes: EventEnvelope[] = [];
@@ -413,31 +415,54 @@ export class Engine {
         this.runningExecutors--;
         if (job.aborts.get(run.id) === ac) job.aborts.delete(run.id);
         if (this.closed) return;
-        if (this.jobs.get(job.id) === job) {
-          this.safely(() => this.handle(() => this.input(job, { type: 'EXECUTOR_RESULT' }, () => this.onResult(job, run, result))));
-        }
-        this.safely(() => this.drainQueue());
+        this.arrived.push({ job, run, result });
+        if (this.arrived.length === 1) queueMicrotask(() => this.flushArrived());
       });
   }
 
-  private drainQueue(): void {
-    while (this.launchQueue.length && this.runningExecutors + this.reserved < this.maxRunning && !this.closed) {
-      const item = this.launchQueue.shift()!;
-      const job = this.jobs.get(item.jobId);
-      if (!job) continue;
-      job.queued.delete(item.step);
+  /** Results that settled in the same tick, handled in one transaction (one commit for many). */
+  private arrived: { job: LiveJob; run: RunRecord; result: ExecutorResult }[] = [];
+
+  private flushArrived(): void {
+    const batch = this.arrived;
+    this.arrived = [];
+    if (this.closed) return;
+    this.safely(() =>
       this.handle(() => {
-        if (job.record.status !== 'running') return;
+        for (const { job, run, result } of batch) {
+          if (this.jobs.get(job.id) !== job) continue;
+          this.input(job, { type: 'EXECUTOR_RESULT' }, () => this.onResult(job, run, result));
+        }
+      }),
+    );
+    this.safely(() => this.drainQueue());
+  }
+
+  private drainQueue(): void {
+    if (this.closed || this.queueHead >= this.launchQueue.length) return;
+    // One transaction for every slot that opened (a for_each over 10,000 items drains in batches).
+    this.handle(() => {
+      while (this.queueHead < this.launchQueue.length && this.runningExecutors + this.reserved < this.maxRunning) {
+        const item = this.launchQueue[this.queueHead++]!;
+        const job = this.jobs.get(item.jobId);
+        if (!job || !job.queued.has(item.step)) continue;
+        job.queued.delete(item.step);
+        if (job.record.status !== 'running') continue;
         if (item.bypass) {
           const latest = job.latest(item.step);
-          if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) return;
+          if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) continue;
           this.launch(job, item.step, resolveInputs(job, job.index.steps.get(item.step)!.step), true);
         } else if (!this.tryLaunch(job, item.step)) {
           this.afterChange(job, [item.step]);
         }
-      });
-    }
+      }
+      if (this.queueHead > 1024 && this.queueHead * 2 > this.launchQueue.length) {
+        this.launchQueue = this.launchQueue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+    });
   }
+
 
   // ── results (E-8) ───────────────────────────────────────────────────────
 

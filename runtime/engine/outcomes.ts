@@ -11,14 +11,18 @@ import type { RunRecord } from '../types.js';
 import { cacheWrite, isCacheable } from './cache.js';
 import type { Engine } from './engine.js';
 import type { LiveJob } from './live-job.js';
+import { normalizeWatch } from '../watch/normalize-watch.js';
+import { startPolling } from '../watch/poll-watch.js';
 
 const PERMANENT = new Set(['auth_error', 'quota_error', 'context_length']);
 
-export function suspendRun(engine: Engine, job: LiveJob, run: RunRecord, watch: Record<string, unknown>): void {
+export function suspendRun(engine: Engine, job: LiveJob, run: RunRecord, raw: Record<string, unknown>): void {
+  const watch = normalizeWatch(job, run, raw);
   run.status = 'suspended';
   run.watch = watch;
   engine.store.updateRun(run);
   job.noteStatus(run);
+  if (watch.mode === 'poll') startPolling(engine, job, run);
   const config = (watch.config ?? {}) as Record<string, unknown>;
   engine.emit(job, 'step.suspended', {
     step: run.stepName,

@@ -6,6 +6,7 @@ import type { CompiledStep } from '../../compiler/ir.js';
 import type { RunRecord } from '../types.js';
 import type { Engine } from './engine.js';
 import type { LiveJob } from './live-job.js';
+import { POLL_TIMER, firePollTimer } from '../watch/poll-watch.js';
 
 export function armDurationLimit(engine: Engine, job: LiveJob, step: CompiledStep, run: RunRecord): void {
   const minutes = step.limits.maxDurationMinutes;
@@ -43,6 +44,8 @@ export function fireDueTimers(engine: Engine): void {
 export function fireTimer(engine: Engine, job: LiveJob, timerId: number): void {
   const timer = engine.store.listTimers(job.id).find((t) => t.id === timerId);
   if (!timer) return;
+  // Poll checks keep their row while a check runs (E-15.3, D-R3): runtime/watch/poll-watch.ts.
+  if (timer.kind === POLL_TIMER) return firePollTimer(engine, job, timer);
   engine.store.deleteTimer(timerId);
   if (timer.kind !== 'duration' || !timer.runId) return;
   const run = job.runsById.get(timer.runId);

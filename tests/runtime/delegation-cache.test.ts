@@ -1,7 +1,7 @@
 /** for_each, sub-flows, cache and limits: SPEC E-16, E-17, E-18, E-21. */
 import { describe, expect, it } from 'vitest';
 import { openStepwise } from '../../runtime/index.js';
-import { compile, fakeScript, runFlow, tmpProject } from './helpers.js';
+import { compile, fakeScript, runFlow, tinyFlow, tmpProject } from './helpers.js';
 
 describe('E-16 for_each', () => {
   it('CT-47 on_error continue: failed item becomes an _error entry, results in source order (c11)', async () => {
@@ -220,13 +220,11 @@ steps:
   });
 
   it('an executor type that is not built yet fails the run with a clear error', async () => {
-    const r = await runFlow(`
-name: ext
-steps:
-  a: { executor: external, prompt: "hi", outputs: [ok] }
-`);
+    const base = tinyFlow();
+    const flow = { ...base, hash: 'unbuilt-type', steps: [{ ...base.steps[0]!, executor: { type: 'quantum', config: {} } }] };
+    const r = await runFlow(flow);
     expect(r.outcome.status).toBe('failed');
-    expect(r.sw.store.failureInfo(r.jobId).error).toBe("executor type 'external' is not available yet in this version");
+    expect(r.sw.store.failureInfo(r.jobId).error).toBe("executor type 'quantum' is not available yet in this version");
     await r.sw.close();
   });
 });
