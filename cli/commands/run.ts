@@ -13,6 +13,7 @@ import { collectInputs, missingInputs } from '../inputs.js';
 import { openEngine } from '../engine.js';
 import { awaitJob, progressFor } from '../await-job.js';
 import { errorReport } from '../wait-json.js';
+import { checkNotifyUrl, parseNotifyContext } from '../../runtime/notify/check-notify.js';
 
 interface RunOptions {
   wait?: boolean;
@@ -22,6 +23,8 @@ interface RunOptions {
   name?: string;
   objective?: string;
   output?: string;
+  notify?: string;
+  notifyContext?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -37,6 +40,8 @@ export function register(program: Command): void {
     .option('--name <name>', 'a name for the job')
     .option('--objective <text>', 'what the job is for (default: the flow name)')
     .option('--output <format>', 'json: print the result as JSON')
+    .option('--notify <url>', 'POST every event of the job to this http(s) URL (P-6)')
+    .option('--notify-context <json>', 'a JSON object sent as `context` with every webhook POST')
     .action(async (ref: string, opts: RunOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as { projectDir?: string };
       if (opts.wait && opts.async) throw new CliError('--wait and --async cannot be combined: pick one.', 2);
@@ -57,8 +62,9 @@ async function run(ref: string, opts: RunOptions, projectOverride: string | unde
     const inputs = collectInputs(flow, opts, process.cwd());
     const missing = missingInputs(flow, inputs, ref);
     if (missing) throw new CliError(missing, 2);
+    const notify = notifyTarget(opts);
     engine = await openEngine(projectDir);
-    const job = engine.createJob(flow, { inputs, name: opts.name, objective: opts.objective });
+    const job = engine.createJob(flow, { inputs, name: opts.name, objective: opts.objective, notify });
     jobId = job.id;
   } catch (err) {
     if (err instanceof CliError && json) {
@@ -82,6 +88,23 @@ async function run(ref: string, opts: RunOptions, projectOverride: string | unde
   } finally {
     await engine.close();
   }
+}
+
+/** P-6 flags → the job's webhook target; bad values exit 2 naming the flag. */
+function notifyTarget(opts: RunOptions): { url: string; context?: Record<string, unknown> } | undefined {
+  let context: Record<string, unknown> | undefined;
+  if (opts.notifyContext !== undefined) {
+    const parsed = parseNotifyContext(opts.notifyContext);
+    if ('error' in parsed) throw new CliError(`--notify-context ${parsed.error}`, 2);
+    context = parsed.context;
+  }
+  if (opts.notify === undefined) {
+    if (context) throw new CliError('--notify-context needs --notify <url>: the context is sent with the webhook POSTs.', 2);
+    return undefined;
+  }
+  const bad = checkNotifyUrl(opts.notify);
+  if (bad) throw new CliError(`--notify ${bad}`, 2);
+  return { url: opts.notify, context };
 }
 
 /** `--async`: a detached `stepwise __drive <job>` owns the job; this process returns at once. */
