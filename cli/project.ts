@@ -3,7 +3,7 @@
  * `.stepwise/`. `run` creates one in the working directory when none exists; other
  * commands that need a project exit 4 with a hint.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error.js';
 
@@ -34,12 +34,32 @@ export function requireProjectDir(override: string | undefined): string {
 /** For `run`: the existing project, else a new one in the working directory. */
 export function ensureProjectDir(override: string | undefined): string {
   const dir = override ? resolve(override) : (findProjectDir(process.cwd()) ?? process.cwd());
-  initProject(dir, false);
+  // No hook templates here: a no-op hook still costs a process per event.
+  initProject(dir, false, { hookTemplates: false });
   return dir;
 }
 
-/** Creates `.stepwise/{jobs,templates,hooks,logs,tmp}`, config files and a .gitignore (CLI-6 `init`). Returns what it created. */
-export function initProject(dir: string, force: boolean): string[] {
+/** P-5 hooks `init` writes; each does nothing until edited. */
+const HOOK_TEMPLATES: Record<string, string> = {
+  'on-suspend': 'a step is waiting for input; stdin has `fulfill_command`',
+  'on-step-complete': 'a step completed',
+  'on-complete': 'the job completed',
+  'on-fail': 'a step or the job failed',
+};
+
+function hookTemplate(name: string, when: string): string {
+  return `#!/bin/sh
+# Stepwise project hook ${name}: runs when ${when} (EVENTS_AND_API P-5).
+# stdin: {"event", "hook", "job_id", "timestamp", ...event data} as JSON.
+# env: STEPWISE_JOB_ID, STEPWISE_EVENT, STEPWISE_SESSION_ID, STEPWISE_EVENT_FILE (the event envelope).
+# Runs in the project directory, off the engine's path, killed after 30 s; a non-zero exit
+# is recorded as a hook.failed event and in .stepwise/logs/hooks.log. Delete this file if unused.
+exit 0
+`;
+}
+
+/** Creates `.stepwise/{jobs,templates,hooks,logs,tmp}`, config files, a .gitignore and hook templates (CLI-6 `init`). Returns what it created. */
+export function initProject(dir: string, force: boolean, o: { hookTemplates?: boolean } = {}): string[] {
   const root = join(dir, '.stepwise');
   const created: string[] = [];
   for (const sub of ['', 'jobs', 'templates', 'hooks', 'logs', 'tmp']) {
@@ -60,6 +80,15 @@ export function initProject(dir: string, force: boolean): string[] {
       writeFileSync(p, text);
       created.push(p);
     }
+  }
+  if (o.hookTemplates === false) return created;
+  // Hooks are the user's scripts: never overwritten, even with --force.
+  for (const [name, when] of Object.entries(HOOK_TEMPLATES)) {
+    const p = join(root, 'hooks', name);
+    if (existsSync(p)) continue;
+    writeFileSync(p, hookTemplate(name, when));
+    chmodSync(p, 0o755);
+    created.push(p);
   }
   return created;
 }
