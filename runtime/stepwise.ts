@@ -15,6 +15,10 @@ import { ownerState, registerOwner, unregisterOwner } from './ownership.js';
 import type { CreateJobOptions, JobOutcome, JobRecord, OpenOptions, Stepwise } from './types.js';
 import type { LiveJob } from './engine/live-job.js';
 import { checkMetadata } from './metadata.js';
+import { fulfillLive, precheckFulfil, runNotFound } from './watch/fulfill-run.js';
+import { requestCheck } from './watch/poll-watch.js';
+import { pollPending, waitCommandReply } from './watch/watch-waiters.js';
+import type { FulfillResult, PollNowResult } from './types.js';
 import { createNotifier } from './notify/notifier.js';
 import { checkNotifyUrl } from './notify/check-notify.js';
 
@@ -59,7 +63,8 @@ export function openStepwise(opts: OpenOptions): Stepwise {
         if (!job) continue;
         engine.safely(() =>
           engine.handle(() => {
-            apply(job, c.command, c.args);
+            const reply = apply(job, c.command, c.args);
+            if (reply) store.setCommandResult(c.id, reply);
             store.markCommandDone(c.id, engine.now());
           }),
         );
@@ -70,7 +75,9 @@ export function openStepwise(opts: OpenOptions): Stepwise {
   }, COMMAND_POLL_MS);
   commandPoll.unref();
 
-  function apply(job: LiveJob, command: string, args: Record<string, unknown>): void {
+  function apply(job: LiveJob, command: string, args: Record<string, unknown>): Record<string, unknown> | void {
+    if (command === 'fulfill') return fulfillLive(engine, job, String(args.run_id), args.payload);
+    if (command === 'poll_now') return pollLive(job, String(args.run_id));
     if (command === 'pause') engine.pause(job);
     else if (command === 'resume') engine.resume(job);
     else if (command === 'cancel') engine.cancel(job);
@@ -89,6 +96,45 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     if (job) return job;
     if (!store.getFlow(row.flow_hash)) throw new Error(`Job ${jobId} cannot be loaded: its flow (${row.flow_hash}) is missing from the store`);
     return null; // another process adopted it first
+  }
+
+  function pollLive(job: LiveJob, runId: string): PollNowResult {
+    const run = job.runsById.get(runId);
+    if (!run || run.status !== 'suspended' || run.watch?.mode !== 'poll')
+      return { status: 'rejected', error: `Run ${runId} is not a suspended poll step (status: ${run?.status ?? 'unknown'})` };
+    return { status: requestCheck(engine, job, run, true) === 'busy' ? 'busy' : 'started', run_id: runId, job_id: job.id };
+  }
+
+  /** The top-level job a run belongs to (a sub-job is driven with its root, E-16/E-17). */
+  function rootOf(jobId: string): string {
+    let id = jobId;
+    for (let i = 0; i < 64; i++) {
+      const parent = store.getJob(id)?.parentJobId;
+      if (!parent) return id;
+      id = parent;
+    }
+    return id;
+  }
+
+  /**
+   * Runs `local` when this process drives the run's job (adopting it if its owner died);
+   * otherwise forwards `command` to the live owner through job_commands and waits for its reply.
+   */
+  async function viaOwner<T extends Record<string, unknown>>(jobId: string, command: string, args: Record<string, unknown>, local: (job: LiveJob) => T): Promise<T> {
+    const root = rootOf(jobId);
+    drive(root);
+    const job = engine.jobs.get(jobId);
+    if (job) return engine.handle(() => local(job));
+    const id = store.insertCommand(jobId, command, args, engine.now());
+    const reply = await waitCommandReply(store, id, {
+      isClosed: () => closed,
+      // The owner may die while we wait: adopting the job makes this process's command poll apply it.
+      onIdle: () => {
+        const row = store.getJobRow(root);
+        if (row && ownerState(row, owner, clock.now()) !== 'alive') drive(root);
+      },
+    });
+    return reply as T;
   }
 
   /** E-14 preconditions, checked before acting or forwarding, so the caller gets the refusal. */
@@ -161,7 +207,9 @@ export function openStepwise(opts: OpenOptions): Stepwise {
         };
         const check = (): boolean => {
           const live = engine.jobs.get(jobId);
-          const status = live ? engine.outcomeOf(live) : outcomeFromStore(store, jobId);
+          let status = live ? engine.outcomeOf(live) : outcomeFromStore(store, jobId);
+          // E-15.3: a pending poll is progress, not a suspension; the waiter keeps driving it.
+          if (status === 'suspended' && pollPending(live ? [...live.suspended].map((id) => live.runsById.get(id)!) : store.listRuns(jobId))) status = null;
           if (!status) return false;
           const rec = store.getJob(jobId)!;
           finish({ status: status as JobOutcome['status'], job: rec });
@@ -174,6 +222,10 @@ export function openStepwise(opts: OpenOptions): Stepwise {
           cleanups.push(() => o.signal!.removeEventListener('abort', onAbort));
         }
         if (check()) return;
+        // Engine timers are unref'd; a waiter on a job whose only progress is a poll timer
+        // (E-15.3) must keep the process alive until the job settles.
+        const keepAlive = setInterval(() => {}, 60_000);
+        cleanups.push(() => clearInterval(keepAlive));
         cleanups.push(engine.onJobTouched((id) => id === jobId && check()));
         if (!job) {
           // Another live process drives it: poll the rows; adopt it if that owner dies.
@@ -224,6 +276,23 @@ export function openStepwise(opts: OpenOptions): Stepwise {
         if (job) resumed.push(row.id);
       }
       return { jobsResumed: resumed };
+    },
+
+    async fulfillRun(runId: string, payload: unknown): Promise<FulfillResult> {
+      const pre = precheckFulfil(store, runId, payload);
+      if (pre) return pre;
+      const run = store.getRun(runId);
+      if (!run) return { status: 'rejected', error: runNotFound(runId), problems: [runNotFound(runId)] };
+      return viaOwner(run.jobId, 'fulfill', { run_id: runId, payload }, (job) => fulfillLive(engine, job, runId, payload));
+    },
+
+    async pollNow(runId: string): Promise<PollNowResult> {
+      const run = store.getRun(runId);
+      if (!run) return { status: 'rejected', error: runNotFound(runId) };
+      if (run.status !== 'suspended' || run.watch?.mode !== 'poll')
+        return { status: 'rejected', error: `Run ${runId} is not a suspended poll step (status: ${run.status})` };
+      const r = await viaOwner<PollNowResult>(run.jobId, 'poll_now', { run_id: runId }, (job) => pollLive(job, runId));
+      return r.status === 'started' && !engine.jobs.has(run.jobId) ? { ...r, status: 'requested' } : r;
     },
 
     onEvent: (listener) => engine.onEvent(listener),

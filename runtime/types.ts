@@ -128,6 +128,18 @@ export interface PauseInfo {
   target?: string;
 }
 
+/** E-15.2: the outcome of `Stepwise.fulfillRun`. A rejection leaves the run suspended. */
+export type FulfillResult =
+  | { status: 'fulfilled'; run_id: string; job_id: string }
+  | { status: 'already_fulfilled'; run_id: string; fulfilled_at: string | null; job_id: string; job_status: JobStatus }
+  /** `problems` lists each problem separately (all at once); `error` joins them (EX-3). */
+  | { status: 'rejected'; error: string; problems: string[] };
+
+/** E-15.3 `poll-now`: a check started here, or the owner of the job was asked to run one. */
+export type PollNowResult =
+  | { status: 'started' | 'requested' | 'busy'; run_id: string; job_id: string }
+  | { status: 'rejected'; error: string };
+
 export interface StoreReader {
   getJob(id: string): JobRecord | undefined;
   listJobs(filter?: ListJobsFilter): JobRecord[];
@@ -160,6 +172,14 @@ export interface Stepwise {
   resumeJob(jobId: string): void;
   cancelJob(jobId: string): void;
   rerunStep(jobId: string, step: string): void;
+  /**
+   * E-15.2: fulfils a suspended run (typed coercion EX-3, derived outputs, exit rules). If
+   * another live process owns the job the fulfilment is forwarded to it (job_commands) and
+   * this resolves with its answer; a job whose owner died is adopted here first.
+   */
+  fulfillRun(runId: string, payload: unknown): Promise<FulfillResult>;
+  /** E-15.3: run a poll step's check now (forwarded to the owning process if needed). */
+  pollNow(runId: string): Promise<PollNowResult>;
   /** Reconcile unfinished attempts of jobs whose owner is dead (D-R2), re-arm timers (D-R3), continue them. */
   recover(): Promise<{ jobsResumed: string[] }>;
   /** Live events (progress lines, hooks). Returns an unsubscribe function. */

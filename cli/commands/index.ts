@@ -9,5 +9,6 @@ import { register as control } from './control.js';
 import { register as init } from './init.js';
 import { register as schema } from './schema.js';
 import { register as diagram } from './diagram.js';
+import { register as fulfill } from './fulfill.js';
 
-export const commands: ((program: Command) => void)[] = [run, validate, status, jobs, inspect, control, init, schema, diagram];
+export const commands: ((program: Command) => void)[] = [run, validate, status, jobs, inspect, control, fulfill, init, schema, diagram];

@@ -5,12 +5,18 @@
  */
 import type { Executor } from './types.js';
 import { createScriptExecutor } from './script-executor.js';
+import { createExternalExecutor } from './external-executor.js';
+import { createPollExecutor } from './poll-executor.js';
 
 export type ExecutorFactory = () => Executor;
 /** Returns a fresh executor of `type`, or undefined when the type is unknown. */
 export type ExecutorLookup = (type: string) => Executor | undefined;
 
-const factories = new Map<string, ExecutorFactory>([['script', () => createScriptExecutor()]]);
+const factories = new Map<string, ExecutorFactory>([
+  ['script', () => createScriptExecutor()],
+  ['external', () => createExternalExecutor()],
+  ['poll', () => createPollExecutor()],
+]);
 
 export function registerExecutorType(type: string, factory: ExecutorFactory): void {
   factories.set(type, factory);

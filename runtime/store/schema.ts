@@ -100,4 +100,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE jobs ADD COLUMN notify_url TEXT;
   ALTER TABLE jobs ADD COLUMN notify_context TEXT;
   `,
+  // E-15.2 across processes: the owner of a job writes the outcome of a forwarded command
+  // (e.g. a fulfilment's rejection) here; the caller polls the row.
+  `
+  ALTER TABLE job_commands ADD COLUMN result TEXT;
+  `,
 ];

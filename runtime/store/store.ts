@@ -313,8 +313,21 @@ export class Store {
   }
 
   // ── cross-process commands ──────────────────────────────────────────────
-  insertCommand(jobId: string, command: string, args: Record<string, unknown>, at: string): void {
-    this.st('INSERT INTO job_commands (job_id, command, args, created_at) VALUES (?, ?, ?, ?)').run(jobId, command, JSON.stringify(args), at);
+  insertCommand(jobId: string, command: string, args: Record<string, unknown>, at: string): number {
+    return Number(
+      this.st('INSERT INTO job_commands (job_id, command, args, created_at) VALUES (?, ?, ?, ?)').run(jobId, command, JSON.stringify(args), at)
+        .lastInsertRowid,
+    );
+  }
+
+  /** A forwarded command's reply (E-15.2 across processes): set by the owner with `done_at`. */
+  setCommandResult(id: number, result: Record<string, unknown>): void {
+    this.st('UPDATE job_commands SET result = ? WHERE id = ?').run(JSON.stringify(result), id);
+  }
+
+  getCommand(id: number): { id: number; doneAt: string | null; result: Record<string, unknown> | null } | undefined {
+    const r = this.st('SELECT id, done_at, result FROM job_commands WHERE id = ?').get(id) as Row | undefined;
+    return r ? { id: r.id, doneAt: r.done_at ?? null, result: parse(r.result) ?? null } : undefined;
   }
 
   openCommands(): { id: number; jobId: string; command: string; args: Record<string, unknown> }[] {

@@ -14,10 +14,6 @@ const ROOT = join(SHARED, 'conformance');
 
 /** case id → why it cannot pass yet. */
 export const EXPECTED_FAILURES: Record<string, string> = {
-  'c15-external-fulfill': 'external steps and `stepwise fulfill` are issue #4 (not built yet)',
-  'c16-external-typed': 'external steps and typed fulfilment are issue #4 (not built yet)',
-  'c17-poll': 'poll steps are issue #4 (not built yet)',
-  'c32-prompt-template': 'the external step it suspends on is issue #4 (not built yet)',
 };
 
 const cases = readdirSync(ROOT, { withFileTypes: true })
