@@ -123,14 +123,19 @@ export function fireLoopRule(engine: Engine, job: LiveJob, step: CompiledStep, r
   const caps = [onFailure ? undefined : rule.maxIterations, job.index.steps.get(target)?.step.limits.maxIterations].filter(
     (n): n is number => typeof n === 'number',
   );
-  if (caps.length) {
-    const max = Math.min(...caps);
-    const completed = job.runsOf(target).filter((r) => r.status === 'completed').length;
-    if (completed >= max) {
-      engine.emit(job, 'loop.max_reached', { step: step.name, target, completed_count: completed, max_iterations: max });
-      engine.pauseWith(job, { reason: 'max_iterations_reached', step: step.name, target });
-      return;
-    }
+  const completedOf = (s: string): number => job.runsOf(s).filter((r) => r.status === 'completed').length;
+  // The looper's own limits.max_iterations bounds how often the loop body (itself included) runs again.
+  const own = step.name !== target ? step.limits.maxIterations : undefined;
+  const hit =
+    caps.length && completedOf(target) >= Math.min(...caps)
+      ? { count: completedOf(target), max: Math.min(...caps) }
+      : typeof own === 'number' && completedOf(step.name) >= own
+        ? { count: completedOf(step.name), max: own }
+        : null;
+  if (hit) {
+    engine.emit(job, 'loop.max_reached', { step: step.name, target, completed_count: hit.count, max_iterations: hit.max });
+    engine.pauseWith(job, { reason: 'max_iterations_reached', step: step.name, target });
+    return;
   }
   job.frames = fireLoop(job.frames, target, job.flow.deps.parentFrame ?? {});
   engine.store.setLoopFrames(job.id, job.frames);

@@ -404,3 +404,24 @@ steps:
     await r.sw.close();
   });
 });
+
+describe('D-4 limits.max_iterations on the looper', () => {
+  it('a looper whose own limit is reached pauses instead of looping again', async () => {
+    const r = await runFlow(`
+name: looperlimit
+steps:
+  draft: { run: '{"c": 1}', outputs: [c] }
+  review:
+    run: '{"s": 1}'
+    inputs: { c: draft.c }
+    outputs: [s]
+    limits: { max_iterations: 2 }
+    exits:
+      - { name: again, when: "True", action: loop, target: draft }
+`);
+    expect(r.outcome.status).toBe('paused');
+    expect(r.runs('review')).toHaveLength(2);
+    expect(r.runs('draft')).toHaveLength(2);
+    await r.sw.close();
+  });
+});
