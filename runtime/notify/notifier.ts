@@ -43,7 +43,7 @@ const TERMINAL = new Set(['job.completed', 'job.failed', 'job.cancelled']);
 type Target = { url: string; context: Record<string, unknown> } | null;
 
 export function createNotifier(deps: NotifierDeps): Notifier {
-  const opts = { ...NOTIFY_DEFAULTS, ...definedOnly(deps.options ?? {}) };
+  const opts = { ...NOTIFY_DEFAULTS, ...notifyOptionsFromEnv(process.env), ...definedOnly(deps.options ?? {}) };
   const { projectDir, store } = deps;
   const hooksDir = join(projectDir, '.stepwise', 'hooks');
   /** notify_url is immutable after creation: read once per job while it runs. */
@@ -131,6 +131,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       await Promise.all([hooks.close(opts.closeGraceMs), webhooks.close(opts.closeGraceMs)]);
     },
   };
+}
+
+/**
+ * Environment knobs for processes the caller does not construct (`stepwise run`, detached
+ * runners): STEPWISE_HOOK_TIMEOUT_MS, STEPWISE_WEBHOOK_TIMEOUT_MS, STEPWISE_WEBHOOK_BACKOFF_MS,
+ * STEPWISE_NOTIFY_GRACE_MS (positive integers; anything else is ignored).
+ */
+export function notifyOptionsFromEnv(env: NodeJS.ProcessEnv): NotifyOptions {
+  const num = (name: string): number | undefined => {
+    const n = Number(env[name]);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  return definedOnly({
+    hookTimeoutMs: num('STEPWISE_HOOK_TIMEOUT_MS'),
+    webhookTimeoutMs: num('STEPWISE_WEBHOOK_TIMEOUT_MS'),
+    webhookBackoffMs: num('STEPWISE_WEBHOOK_BACKOFF_MS'),
+    closeGraceMs: num('STEPWISE_NOTIFY_GRACE_MS'),
+  });
 }
 
 function definedOnly(o: NotifyOptions): NotifyOptions {
