@@ -6,6 +6,9 @@
 import type { JobOutcome, Stepwise } from '../runtime/types.js';
 import { buildWaitReport } from './wait-json.js';
 import { attachProgress } from './progress.js';
+import { LineReader, canPrompt, promptSuspended } from './prompt-fields.js';
+import { fieldSpecs, fulfillCommand } from '../runtime/watch/field-hints.js';
+import { watchFields, watchSchema } from '../runtime/watch/normalize-watch.js';
 
 export type AwaitMode = 'wait' | 'headless' | 'headless-json';
 
@@ -29,9 +32,17 @@ export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode,
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let outcome: JobOutcome;
+  let reader: LineReader | null = null;
   try {
     outcome = await engine.waitForJob(jobId);
+    // CLI-4: a headless run at a terminal asks for external input, then keeps going.
+    while (outcome.status === 'suspended' && mode === 'headless' && !interrupted && canPrompt()) {
+      reader ??= new LineReader({ input: process.stdin, output: process.stderr });
+      if (!(await promptSuspended(engine, jobId, reader, process.stderr))) break;
+      outcome = await engine.waitForJob(jobId);
+    }
   } finally {
+    reader?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress();
@@ -40,13 +51,16 @@ export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode,
   if (mode === 'wait' || mode === 'headless-json') {
     process.stdout.write(`${JSON.stringify(report.json, null, mode === 'wait' ? 0 : 2)}\n`);
   } else {
-    process.stdout.write(humanSummary(report.json));
+    process.stdout.write(humanSummary(report.json, (runId) => {
+      const run = engine.store.getRun(runId);
+      return fulfillCommand(runId, fieldSpecs(watchFields(run?.watch ?? null), watchSchema(run?.watch ?? null)));
+    }));
   }
   if (interrupted && outcome.status === 'cancelled') return mode === 'wait' ? 4 : 130;
   return report.exitCode;
 }
 
-function humanSummary(j: Record<string, any>): string {
+function humanSummary(j: Record<string, any>, commandFor: (runId: string) => string): string {
   switch (j.status) {
     case 'completed':
       return `Job ${j.job_id} completed in ${j.duration_seconds}s.\nOutputs:\n${JSON.stringify(j.outputs, null, 2)}\n`;
@@ -60,7 +74,7 @@ function humanSummary(j: Record<string, any>): string {
       return (
         `Job ${j.job_id} is waiting for input:\n` +
         (j.suspended_steps as any[])
-          .map((s) => `  ${s.step} (run ${s.run_id}): ${s.prompt}\n    stepwise fulfill ${s.run_id} '{${(s.fields as string[]).map((f) => `"${f}": …`).join(', ')}}'`)
+          .map((s) => `  ${s.step} (run ${s.run_id}): ${s.prompt}\n    ${commandFor(s.run_id)}`)
           .join('\n') +
         '\n'
       );

@@ -90,10 +90,16 @@ export async function fulfillAndReport(engine: Stepwise, runId: string, payload:
   const jobId = rootJob(engine, run.jobId);
   if (wait) return awaitJob(engine, jobId, 'wait');
   print(r.status === 'fulfilled' ? { status: 'fulfilled', run_id: runId, job_id: r.job_id } : r);
+  // The job's runner had exited and this process adopted it: drive it to its next stop
+  // (end, pause, or another external step) rather than abandon the steps it just launched.
+  const root = engine.store.getJob(jobId);
+  if (r.status === 'fulfilled' && root?.runnerPid === process.pid && (root.status === 'running' || root.status === 'paused')) {
+    await engine.waitForJob(jobId);
+  }
   return 0;
 }
 
-function rootJob(engine: Stepwise, jobId: string): string {
+export function rootJob(engine: Stepwise, jobId: string): string {
   let id = jobId;
   for (let i = 0; i < 64; i++) {
     const p = engine.store.getJob(id)?.parentJobId;

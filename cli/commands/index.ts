@@ -10,5 +10,7 @@ import { register as init } from './init.js';
 import { register as schema } from './schema.js';
 import { register as diagram } from './diagram.js';
 import { register as fulfill } from './fulfill.js';
+import { register as list } from './list.js';
+import { register as pollNow } from './poll-now.js';
 
-export const commands: ((program: Command) => void)[] = [run, validate, status, jobs, inspect, control, fulfill, init, schema, diagram];
+export const commands: ((program: Command) => void)[] = [run, validate, status, jobs, inspect, control, fulfill, list, pollNow, init, schema, diagram];
