@@ -30,7 +30,10 @@ export function isSettled(view: JobView, dep: string): boolean {
 /** Deps settled per E-5.5–8 (shared with the eager skip). */
 export function depsSettled(view: JobView, step: string): string | null {
   const info = view.index.steps.get(step)!;
-  for (const d of info.regularDeps) if (!isSettled(view, d)) return `dep ${d} not settled`;
+  // Scanned last-first: deps launched in declaration order finish roughly in that order, so a
+  // wide fan-in finds an unsettled dep at once instead of re-checking the settled prefix.
+  const deps = info.regularDeps;
+  for (let i = deps.length - 1; i >= 0; i--) if (!isSettled(view, deps[i]!)) return `dep ${deps[i]} not settled`;
   for (const d of info.afterResolved) {
     if (!isSettled(view, d) && view.latest(d)?.status !== 'skipped') return `after_resolved ${d} not settled`;
   }
