@@ -86,4 +86,38 @@ describe('D-R1 linear scaling', () => {
     expect(res!.results[9_999]).toEqual({ i: 1 });
     await sw.close();
   }, 300_000);
+
+  it('a 10,000-wide fan-out joined by one step completes; the join runs once', async () => {
+    const N = 10_000;
+    const base = step('src', 0, null);
+    const steps: CompiledStep[] = [base];
+    const dependsOn: Record<string, string[]> = { src: [] };
+    const dependents: Record<string, string[]> = { src: [] };
+    for (let i = 0; i < N; i++) {
+      const n = `w${i}`;
+      steps.push({ ...step(n, i + 1, 'src') });
+      dependsOn[n] = ['src'];
+      dependents.src!.push(n);
+      dependents[n] = ['join'];
+    }
+    steps.push({ ...step('join', N + 1, null), after: steps.slice(1).map((s) => ({ kind: 'step' as const, step: s.name })) });
+    dependsOn.join = steps.slice(1, -1).map((s) => s.name);
+    dependents.join = [];
+    const flow: CompiledFlow = {
+      ...tinyFlow(),
+      hash: `fan-${N}`,
+      name: `fan-${N}`,
+      steps,
+      entry: ['src'],
+      terminal: ['join'],
+      deps: { dependsOn, dependents, loopers: {}, loopBody: {}, parentFrame: {} },
+    };
+    const sw = openStepwise({ projectDir: tmpProject(), executors: { script: noop } });
+    const job = sw.createJob(flow, { inputs: {} });
+    sw.startJob(job.id);
+    expect((await sw.waitForJob(job.id)).status).toBe('completed');
+    expect(sw.store.listRuns(job.id, 'join')).toHaveLength(1);
+    expect(sw.store.listRuns(job.id)).toHaveLength(N + 2);
+    await sw.close();
+  }, 300_000);
 });
