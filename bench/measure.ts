@@ -20,7 +20,8 @@ export interface Sample {
 }
 
 export const GNU_TIME = '/usr/bin/time';
-export const HAVE_GNU_TIME = existsSync(GNU_TIME);
+/** BENCH_NO_GNU_TIME=1 forces the fallback path (to check it on a machine that has GNU time). */
+export const HAVE_GNU_TIME = existsSync(GNU_TIME) && !process.env.BENCH_NO_GNU_TIME;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,16 +46,11 @@ export function timedRun(argv: string[], cwd: string, timeoutMs = 120_000): Prom
     let hwmKB = 0;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    // Fallback peak RSS: poll the direct child's VmHWM (bash wraps it, so this is approximate).
+    // Fallback peak RSS: poll VmHWM of every descendant (bash wraps the command), keep the max.
     const poll = HAVE_GNU_TIME
       ? null
       : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) hwmKB = Math.max(hwmKB, Number(m[1]));
-          } catch {
-            /* exited between ticks */
-          }
+          for (const pid of descendants(child.pid!)) hwmKB = Math.max(hwmKB, vmHwmKB(pid));
         }, 5);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code, signal) => {
@@ -74,6 +70,29 @@ export function timedRun(argv: string[], cwd: string, timeoutMs = 120_000): Prom
       resolve({ wallS, cpuS, peakMB, code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
+}
+
+function vmHwmKB(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0; // exited between ticks
+  }
+}
+
+/** `pid` and all its descendants, from /proc/<pid>/task/<pid>/children. */
+function descendants(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const kids = readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8').trim();
+      if (kids) out.push(...kids.split(/\s+/).map(Number));
+    } catch {
+      /* exited, or no children file */
+    }
+  }
+  return out;
 }
 
 /** The floor: `n` bare `sh -c "echo ..."` spawns from one bash loop, whole process (wall and CPU). */
