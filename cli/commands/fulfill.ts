@@ -11,6 +11,7 @@ import { describeFields, fieldSpecs } from '../../runtime/watch/field-hints.js';
 import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js';
 import { requireProjectDir } from '../project.js';
 import { openEngine } from '../engine.js';
+import { jsonErrorPosition } from '../json-error-position.js';
 import { awaitJob } from '../await-job.js';
 
 interface FulfillOptions {
@@ -27,15 +28,15 @@ export function parsePayload(text: string, source: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
+    const msg = (e as Error).message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
+    const found = jsonErrorPosition(text);
     let where = '';
-    if (pos) {
-      const p = Number(pos[1]);
+    if (found >= 0) {
+      const p = found;
       const before = text.slice(0, p);
       const line = before.split('\n').length;
       const col = p - before.lastIndexOf('\n');
-      where = ` (line ${line}, column ${col}, near ${JSON.stringify(text.slice(Math.max(0, p - 10), p + 10))})`;
+      where = ` at position ${p} (line ${line}, column ${col}, near ${JSON.stringify(text.slice(Math.max(0, p - 10), p + 10))})`;
     }
     return { ok: false, error: `Invalid JSON payload from ${source}: ${msg}${where}` };
   }
