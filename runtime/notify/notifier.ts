@@ -112,7 +112,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         if (hook) {
           const path = join(hooksDir, `on-${hook}`);
           if (existsSync(path)) {
-            const extra = env.event === 'step.suspended' ? suspendExtra(env) : {};
+            const extra =
+              env.event === 'step.suspended'
+                ? suspendExtra(env)
+                : env.event === 'job.awaiting_approval'
+                  ? { approve_command: `stepwise job approve ${env.job_id}` }
+                  : {};
             hooks.enqueue({ hook, path, envelope: env, stdin: hookPayload(env, hook, extra) });
           }
         }

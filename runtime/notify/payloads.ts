@@ -11,6 +11,8 @@ export const HOOK_FOR_EVENT: Readonly<Record<string, string>> = {
   'job.completed': 'complete',
   'job.failed': 'fail',
   'step.failed': 'fail',
+  'job.awaiting_approval': 'approval-needed',
+  'job.approved': 'approved',
 };
 
 /**

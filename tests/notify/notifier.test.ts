@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStepwise } from '../../runtime/index.js';
 import type { EventEnvelope } from '../../runtime/types.js';
+import { Store } from '../../runtime/store/store.js';
+import { createNotifier } from '../../runtime/notify/notifier.js';
 import { HookRunner, type HookFailure, type HookRun } from '../../runtime/notify/hook-runner.js';
 import { fulfillCommand, hookPayload, webhookBody } from '../../runtime/notify/payloads.js';
 import { WebhookSender, type Delivery, type WebhookFailure } from '../../runtime/notify/webhook-sender.js';
@@ -45,6 +47,26 @@ describe('P-4/P-5/P-6 payloads', () => {
     const p = hookPayload(env({ data: { step: 's', hook: 'evil', event: 'evil' } }), 'step-complete');
     expect(p).toEqual({ event: 'step.completed', hook: 'step-complete', job_id: 'job-1', timestamp: env().timestamp, step: 's' });
     expect(fulfillCommand('run-1', ["it's", 'b'])).toBe(`stepwise fulfill run-1 '{"it'\\''s":"...","b":"..."}'`);
+  });
+});
+
+describe('P-5 approval hooks (events not emitted by the engine yet)', () => {
+  it('P-5: job.awaiting_approval runs on-approval-needed with approve_command; job.approved runs on-approved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-approval-'));
+    mkdirSync(join(dir, '.stepwise', 'hooks'), { recursive: true });
+    for (const name of ['approval-needed', 'approved']) {
+      writeFileSync(join(dir, '.stepwise', 'hooks', `on-${name}`), `#!/bin/sh\ncat > '${join(dir, name)}.json'\n`);
+      chmodSync(join(dir, '.stepwise', 'hooks', `on-${name}`), 0o755);
+    }
+    const store = new Store(join(dir, '.stepwise', 'stepwise.db'));
+    const notifier = createNotifier({ projectDir: dir, store, now: () => new Date().toISOString() });
+    notifier.onEvent(env({ event: 'job.awaiting_approval', data: {}, step: undefined }));
+    notifier.onEvent(env({ event: 'job.approved', data: {}, step: undefined }));
+    await notifier.close();
+    store.close();
+    const needed = JSON.parse(readFileSync(join(dir, 'approval-needed.json'), 'utf8'));
+    expect(needed).toEqual({ event: 'job.awaiting_approval', hook: 'approval-needed', job_id: 'job-1', timestamp: env().timestamp, approve_command: 'stepwise job approve job-1' });
+    expect(JSON.parse(readFileSync(join(dir, 'approved.json'), 'utf8')).hook).toBe('approved');
   });
 });
 
