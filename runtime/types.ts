@@ -164,7 +164,8 @@ export interface Stepwise {
   startJob(jobId: string): void;
   /**
    * Resolves when the job is completed | failed | cancelled | paused, or 'suspended'
-   * (no running/delegated run and ≥1 suspended run). Drives the job if this process
+   * (no running/delegated run and ≥1 suspended run, none of them a pending poll watch:
+   * polling is progress, E-15.3). Drives the job if this process
    * owns it; adopts it first if its owner is dead.
    */
   waitForJob(jobId: string, opts?: { signal?: AbortSignal }): Promise<JobOutcome>;

@@ -96,7 +96,7 @@ export function runCheck(command: string, opts: CheckOptions): Promise<CheckOutc
     };
     child.on('error', (e) => finish({ kind: 'error', error: `cannot run check_command: ${e.message}` }));
     child.on('close', (code, signal) => {
-      if (timedOut) return finish({ kind: 'error', error: `timeout after ${Math.round((opts.timeoutMs ?? CHECK_TIMEOUT_MS) / 1000)}s` });
+      if (timedOut) return finish({ kind: 'error', error: `timeout after ${Number(((opts.timeoutMs ?? CHECK_TIMEOUT_MS) / 1000).toFixed(1))}s` });
       if (opts.signal?.aborted) return finish({ kind: 'error', error: 'check aborted' });
       if (code !== 0) return finish({ kind: 'error', error: checkErrorText(code ?? (signal ? 128 : 1), stdout, stderr) });
       finish(classifyCheckOutput(stdout));

@@ -48,7 +48,7 @@ describe('EX-2 check outcomes', () => {
     const r = await runCheck('printf \'{"cwd": "%s", "in": %s}\' "$(pwd)" "$(cat "$JOB_ENGINE_INPUTS")"', { cwd: dir, inputsPath, inputs: { a: 1 } });
     expect(r).toEqual({ kind: 'ready', artifact: { cwd: dir, in: { a: 1 } } });
     const t = await runCheck('sleep 5; echo "{}"', { cwd: dir, inputsPath, inputs: {}, timeoutMs: 200 });
-    expect(t).toEqual({ kind: 'error', error: 'timeout after 0s' });
+    expect(t).toEqual({ kind: 'error', error: 'timeout after 0.2s' });
   });
 });
 
