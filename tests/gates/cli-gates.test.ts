@@ -125,6 +125,42 @@ describe('E-15.2 fulfil from a new process (real CLI)', () => {
   });
 });
 
+const PARALLEL = `name: par
+steps:
+  slow:
+    run: 'sleep 3; echo "{\\"s\\": 1}"'
+    outputs: [s]
+  approve:
+    executor: external
+    outputs: [n]
+    derived_outputs: { half: "n / 2" }
+  final:
+    run: 'echo "{\\"ok\\": 1}"'
+    inputs: { s: slow.s, h: approve.half }
+    outputs: [ok]
+`;
+
+describe('E-15.2 fulfil forwarded to a live owner (real CLI)', () => {
+  it('while the detached runner still drives the job, `fulfill` goes through job_commands: the owner rejects (derived output error) or applies it and replies', async () => {
+    const dir = project({ 'FLOW.yaml': PARALLEL });
+    const jobId = parseJsonOut(await runCli(['run', 'FLOW.yaml', '--async'], { cwd: dir })).job_id;
+    await waitForRunStatus(dir, jobId, 'approve', 'suspended');
+    const s = await statusOf(dir, jobId);
+    const id: string = s.steps.find((x: any) => x.name === 'approve').runs[0].run_id;
+    // untyped field: the pre-check passes, the owner's derived output fails → its reply is a rejection
+    const rej = await runCli(['fulfill', id, '{"n": "text"}'], { cwd: dir });
+    expect(rej.code).toBe(2);
+    expect(parseJsonOut(rej).error).toMatch(/Derived output 'half'/);
+    const t0 = Date.now();
+    const ok = await runCli(['fulfill', id, '{"n": 8}'], { cwd: dir });
+    expect(ok.code).toBe(0);
+    expect(parseJsonOut(ok)).toMatchObject({ status: 'fulfilled', run_id: id, job_id: jobId });
+    expect(Date.now() - t0).toBeLessThan(2500); // answered by the owner, not driven here until the slow step ends
+    const w = await runCli(['wait', jobId], { cwd: dir });
+    expect(parseJsonOut(w)).toMatchObject({ status: 'completed', outputs: [{ ok: 1 }] });
+  });
+});
+
 describe('E-15.3 polling survives its runner (real CLI)', () => {
   it('run --async, SIGKILL the detached runner, create the awaited file: `stepwise wait` adopts the job, polling resumes, the job completes', async () => {
     const dir = project({ 'FLOW.yaml': POLL });
