@@ -23,6 +23,7 @@ import { LiveJob } from './live-job.js';
 import { cacheKeyFor, cacheLookup, isCacheable } from './cache.js';
 import { startDelegation, onSubJobSettled } from './delegation.js';
 import type { ExecutorHost } from './executor-host.js';
+import { adoptJob } from './adoption.js';
 import * as settlement from './settlement.js';
 import * as outcomes from './outcomes.js';
 import * as control from './control.js';
@@ -95,8 +96,10 @@ export class Engine {
     } catch (e) {
       // The transaction rolled back: drop the in-memory state of the jobs it touched so it
       // is rebuilt from the committed rows, and do not perform the effects.
+      const dropped = [...this.touched].map((id) => this.jobs.get(id)).filter((j): j is LiveJob => !!j);
       for (const id of this.touched) this.jobs.delete(id);
       this.touched.clear();
+      this.afterRollback(dropped, e);
       this.reserved -= this.reservedInHandle;
       this.reservedInHandle = 0;
       this.effects = [];
@@ -124,6 +127,51 @@ export class Engine {
     for (const eff of effects) eff();
     for (const id of touched) for (const w of this.jobWatchers) w(id);
     return out;
+  }
+
+  /**
+   * A job must not hang silently after a rolled-back input. A busy database (another process
+   * held the write lock past busy_timeout) is retried by re-adopting the job from its rows;
+   * anything else is an engine bug: the job fails, saying so (D-14).
+   */
+  private afterRollback(jobs: LiveJob[], e: unknown): void {
+    if (this.closed || jobs.length === 0) return;
+    const text = `${(e as { code?: string })?.code ?? ''} ${e instanceof Error ? e.message : String(e)}`;
+    const busy = /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text);
+    const t = setTimeout(
+      () => {
+        if (this.closed) return;
+        for (const job of jobs) {
+          if (this.jobs.has(job.id)) continue;
+          if (busy) {
+            this.safely(() => this.handle(() => adoptJob(this, job.id)));
+            continue;
+          }
+          for (const ac of job.aborts.values()) ac.abort(new Error('internal engine error'));
+          this.safely(() => this.failAfterBug(job, e instanceof Error ? e.message : String(e)));
+        }
+      },
+      busy ? 250 : 0,
+    );
+    t.unref?.();
+  }
+
+  private failAfterBug(job: LiveJob, message: string): void {
+    const error = `Internal engine error: ${message}`;
+    const at = this.now();
+    this.store.tx(() => {
+      const row = this.store.getJobRow(job.id);
+      if (!row) return;
+      const step = advanceJob(job.flow, row.status as JobStatus, { type: 'FAIL', data: { reason: 'internal_error', error } });
+      if (!step.changed) return;
+      this.store
+        .st(`UPDATE step_runs SET status = 'cancelled', error = ?, completed_at = ? WHERE job_id = ? AND status IN ('running', 'suspended', 'delegated')`)
+        .run(error, at, job.id);
+      this.store.setJobFailure(job.id, { error, step: null });
+      this.store.setJobStatus(job.id, step.status, at);
+      for (const ev of step.events) this.store.insertEvent(job.id, at, ev.event, ev.data);
+    });
+    for (const w of this.jobWatchers) w(job.id);
   }
 
   defer(effect: () => void): void {
@@ -223,6 +271,7 @@ export class Engine {
    * state accepts it (running or paused); otherwise it is dropped.
    */
   input(job: LiveJob, event: JobMachineEvent, handler: () => void): void {
+    this.touch(job); // a rollback while handling it must drop this job's in-memory state
     if (advanceJob(job.flow, job.record.status, event).handlers.length > 0) handler();
   }
 

@@ -199,3 +199,19 @@ describe('E-14 refusals are errors the CLI can show', () => {
     await sw.close();
   });
 });
+
+describe('D-14 an engine error never leaves a job hanging', () => {
+  it('an input whose handling throws rolls back, and the job fails saying why', async () => {
+    const sw = openStepwise({
+      projectDir: tmpProject(),
+      executors: { script: fakeScript({ b: () => ({ y: 10n as unknown as number }) }) },
+    });
+    const job = sw.createJob(compile(CHAIN), { inputs: {} });
+    sw.startJob(job.id);
+    const out = await sw.waitForJob(job.id);
+    expect(out.status).toBe('failed');
+    expect(sw.store.failureInfo(job.id).error).toMatch(/^Internal engine error: .*BigInt/);
+    expect(sw.store.listRuns(job.id, 'b')[0]!.status).toBe('cancelled');
+    await sw.close();
+  });
+});
