@@ -289,6 +289,8 @@ export function openStepwise(opts: OpenOptions): Stepwise {
     async pollNow(runId: string): Promise<PollNowResult> {
       const run = store.getRun(runId);
       if (!run) return { status: 'rejected', error: runNotFound(runId) };
+      if (run.status === 'suspended' && run.watch?.mode === 'external')
+        return { status: 'rejected', error: `Run ${runId} waits for external input, not a poll check. Hint: answer it with \`stepwise fulfill ${runId} '<json>'\`` };
       if (run.status !== 'suspended' || run.watch?.mode !== 'poll')
         return { status: 'rejected', error: `Run ${runId} is not a suspended poll step (status: ${run.status})` };
       const r = await viaOwner<PollNowResult>(run.jobId, 'poll_now', { run_id: runId }, (job) => pollLive(job, runId));

@@ -188,6 +188,37 @@ describe('E-15.3 polling survives its runner (real CLI)', () => {
   });
 });
 
+describe('E-15.3 poll-now (real CLI)', () => {
+  it('asks the live runner for a check at once; with the runner gone, checks here and drives the job on', async () => {
+    const slow = POLL.replace('interval_seconds: 1', 'interval_seconds: 3600');
+    for (const killRunner of [false, true]) {
+      const dir = project({ 'FLOW.yaml': slow });
+      const jobId = parseJsonOut(await runCli(['run', 'FLOW.yaml', '--async'], { cwd: dir })).job_id;
+      await waitForRunStatus(dir, jobId, 'wait', 'suspended');
+      const runId: string = (await statusOf(dir, jobId)).steps.find((x: any) => x.name === 'wait').runs[0].run_id;
+      if (killRunner) {
+        const pids = spawnSync('pgrep', ['-f', `__drive ${jobId}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+        for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+        await sleep(200);
+      }
+      writeFileSync(join(dir, 'go'), '');
+      const p = await runCli(['poll-now', runId, '--output', 'json'], { cwd: dir });
+      expect(p.code).toBe(0);
+      expect(parseJsonOut(p)).toMatchObject(killRunner ? { status: 'checked', ready: true, check_count: 1 } : { status: 'requested', run_id: runId });
+      const w = await runCli(['wait', jobId], { cwd: dir, timeoutMs: 20_000 });
+      expect(parseJsonOut(w)).toMatchObject({ status: 'completed', outputs: [{ ok: 1 }] });
+    }
+    const dir = project({ 'FLOW.yaml': EXTERNAL });
+    const ext = parseJsonOut(await runCli(['run', 'FLOW.yaml', '--wait', '--input', 'what=q'], { cwd: dir }));
+    const nope = await runCli(['poll-now', 'run-nope', '--output', 'json'], { cwd: dir });
+    expect(nope.code).toBe(1);
+    expect(parseJsonOut(nope).error).toMatch(/^Run not found: run-nope/);
+    const notPoll = await runCli(['poll-now', ext.suspended_steps[0].run_id, '--output', 'json'], { cwd: dir });
+    expect(notPoll.code).toBe(2);
+    expect(parseJsonOut(notPoll).error).toMatch(/waits for external input, not a poll check. Hint: answer it with `stepwise fulfill run-/);
+  });
+});
+
 describe('CLI-6 list --suspended (D-5 inbox)', () => {
   it('lists a suspended external step and a paused job, each with the command that continues it', async () => {
     const dir = project({ 'ext.yaml': EXTERNAL, 'esc.yaml': ESCALATE });
