@@ -61,7 +61,8 @@ describe('P-6 webhooks: run --wait --notify', () => {
   it('D-12: a receiver that hangs: attempts time out and are retried, the job is not delayed, --wait returns, webhook.failed is recorded', async () => {
     receiver = await startReceiver('hang');
     const dir = makeProject({ 'flow.yaml': CHAIN_FLOW });
-    const env = { STEPWISE_WEBHOOK_TIMEOUT_MS: '400', STEPWISE_WEBHOOK_BACKOFF_MS: '50' };
+    // Attempts of 700 ms: job.started gives up after ≥ 2.25 s, inside a 4 s closing grace.
+    const env = { STEPWISE_WEBHOOK_TIMEOUT_MS: '700', STEPWISE_WEBHOOK_BACKOFF_MS: '50', STEPWISE_NOTIFY_GRACE_MS: '4000' };
     const r = await runCli(['run', 'flow.yaml', '--wait', '--notify', receiver.url], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     const out = parseJsonOut(r);
@@ -74,14 +75,27 @@ describe('P-6 webhooks: run --wait --notify', () => {
     const started = events.find((e) => e.type === 'job.started')!;
     const failed = events.filter((e) => e.type === 'webhook.failed');
     const firstFailure = failed.find((e) => e.data.event_id === 1)!;
-    expect(firstFailure.data).toEqual({ url: receiver.url, event_id: 1, attempts: 3, error: 'timed out after 400 ms' });
-    // The whole job ran before even the first delivery gave up (≥ 3 × 400 ms of hanging).
+    expect(firstFailure.data).toEqual({ url: receiver.url, event_id: 1, attempts: 3, error: 'timed out after 700 ms' });
+    // The whole job ran before even the first delivery gave up (≥ 3 × 700 ms of hanging).
     expect(ms(completed.timestamp) - ms(started.timestamp)).toBeLessThan(ms(firstFailure.timestamp) - ms(started.timestamp));
     // Every event the receiver never acknowledged is accounted for (closing aborts the rest).
     const failedIds = new Set(failed.map((e) => e.data.event_id));
     for (const e of events.filter((x) => x.type !== 'webhook.failed')) expect(failedIds.has(e.event_id)).toBe(true);
     const log = readFileSync(join(dir, '.stepwise', 'logs', 'hooks.log'), 'utf8');
-    expect(log).toMatch(/webhook http:\/\/127\.0\.0\.1:\d+\/hook event_id=1 job=job-\w+ attempts=3 error: timed out after 400 ms/);
+    expect(log).toMatch(/webhook http:\/\/127\.0\.0\.1:\d+\/hook event_id=1 job=job-\w+ attempts=3 error: timed out after 700 ms/);
+  }, 60_000);
+
+  it('D-12: with the default limits (10 s per attempt, 2 s closing grace) a hanging receiver cannot hold `run --wait`: undelivered events are recorded', async () => {
+    receiver = await startReceiver('hang');
+    const dir = makeProject({ 'flow.yaml': CHAIN_FLOW });
+    const r = await runCli(['run', 'flow.yaml', '--wait', '--notify', receiver.url], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseJsonOut(r).status).toBe('completed');
+    const events = readEvents(dir);
+    const failed = events.filter((e) => e.type === 'webhook.failed');
+    expect(failed[0]!.data).toEqual({ url: receiver.url, event_id: 1, attempts: 1, error: 'not delivered: the process closed first (attempt in flight)' });
+    expect(failed.map((e) => e.data.event_id)).toEqual(events.filter((e) => e.type !== 'webhook.failed').map((e) => e.event_id));
+    expect(receiver.bodies.map((b) => b.event_id)).toEqual([1]);
   }, 60_000);
 
   it('D-12: a receiver answering 500: three attempts per event with backoff, the job completes, webhook.failed per event', async () => {
