@@ -98,6 +98,18 @@ describe('P-6 webhooks: run --wait --notify', () => {
     expect(receiver.bodies.map((b) => b.event_id)).toEqual([1]);
   }, 60_000);
 
+  it('P-6: with --async the detached runner delivers (the target is stored with the job, not held in memory)', async () => {
+    receiver = await startReceiver('ok');
+    const dir = makeProject({ 'flow.yaml': CHAIN_FLOW });
+    const r = await runCli(['run', 'flow.yaml', '--async', '--notify', receiver.url, '--notify-context', '{"k":1}'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const jobId = parseJsonOut(r).job_id;
+    const deadline = Date.now() + 30_000;
+    while (!receiver.bodies.some((b) => b.event === 'job.completed') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    expect(receiver.bodies.map((b) => b.event).filter(lifecycle)).toEqual(JOB_EVENTS);
+    for (const b of receiver.bodies) expect(b).toMatchObject({ job_id: jobId, context: { k: 1 } });
+  }, 60_000);
+
   it('D-12: a receiver answering 500: three attempts per event with backoff, the job completes, webhook.failed per event', async () => {
     receiver = await startReceiver('status500');
     const dir = makeProject({ 'flow.yaml': CHAIN_FLOW });
