@@ -120,3 +120,35 @@ steps:
     idempotency: non_retriable
     outputs: [charged]
 `;
+
+/**
+ * With 2 executor slots, o1's two dependents take both slots in the same transaction that
+ * processes spin's first result, so spin's loop relaunch has to wait in the launch queue.
+ */
+export const LOOP_QUEUE_FLOW = `name: crash-loop-queue
+steps:
+  o1:
+    run: echo '{"x":1}'
+    outputs: [x]
+  spin:
+    run: echo '{"n":1}'
+    outputs: [n]
+    exits:
+      - name: done
+        when: "attempt >= 3"
+        action: advance
+      - name: again
+        when: "True"
+        action: loop
+        target: spin
+  n1:
+    run: echo '{"x":1}'
+    inputs:
+      x: o1.x
+    outputs: [x]
+  n2:
+    run: echo '{"x":1}'
+    inputs:
+      x: o1.x
+    outputs: [x]
+`;

@@ -88,6 +88,27 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
     }
   });
 
+  // Found by the 2-lane soak (two driver processes sharing the db): when every executor slot is
+  // taken, a loop relaunch waits in the engine's in-memory launch queue; the commit that decided
+  // the loop (`loop.iteration`) is durable but the pending relaunch is not, so a crash at that
+  // moment loses the remaining iterations. Crash-free, this flow completes `spin` 3 times.
+  it.skipIf(!engine.ok)('D-R1/E-10.1: a loop relaunch queued behind the executor cap survives a crash', async () => {
+    const dir = tmp('loop-queue');
+    const life = startDriver([dir, 'loop-queue']); // SIGKILLs itself right after the loop commit
+    const end = await life.end;
+    expect(end.stdout, 'the driver reached the loop decision').toMatch(/^looped$/m);
+    await runClean([dir, 'fake-drive']);
+    const sw = await openStore(dir);
+    try {
+      const job = sw.store.listJobs({ topLevelOnly: true })[0]!;
+      const runs = sw.store.listRuns(job.id).map((r) => `${r.stepName}#${r.attempt} ${r.status}`);
+      expect(sw.store.getJob(job.id)!.status).toBe('completed');
+      expect(runs.filter((r) => /^spin#\d+ completed$/.test(r)), `runs: ${runs.join(', ')}`).toHaveLength(3);
+    } finally {
+      await sw.close();
+    }
+  });
+
   // D-R2 ends with "script children that are still alive are re-attached (… they write their
   // exit code to a file)": that holds for non_retriable steps too. Failing such a run as
   // `interrupted` when its child is alive or has already exited tells the human to resume, and

@@ -8,6 +8,7 @@
  *   node --import tsx tests/crash/driver.ts <projectDir> hang-loop     (fake executor; prints `hung`, never returns)
  *   node --import tsx tests/crash/driver.ts <projectDir> fake-drive    (fake executor; recover + drive all)
  *   node --import tsx tests/crash/driver.ts <projectDir> start-nr      (runs NR_FLOW; to be killed mid-step)
+ *   node --import tsx tests/crash/driver.ts <projectDir> loop-queue    (LOOP_QUEUE_FLOW, 2 slots; SIGKILLs itself on loop.iteration)
  *
  * drive: creates a batch when the project has no job yet; with keepGoing=1 it creates a new
  *   batch whenever every job is settled and never exits on its own (it is meant to be killed).
@@ -20,7 +21,7 @@ import { compileSource } from '../../compiler/index.js';
 import { openStepwise } from '../../runtime/index.js';
 import type { JobRecord, Stepwise } from '../../runtime/types.js';
 import type { Executor } from '../../runtime/executors/types.js';
-import { CRASH_FLOW, FLOW_FILE, LOOP_FLOW, NON_RETRIABLE_STEP, NR_FLOW, PROBE_FLOW } from './crash-flow.js';
+import { CRASH_FLOW, FLOW_FILE, LOOP_FLOW, LOOP_QUEUE_FLOW, NON_RETRIABLE_STEP, NR_FLOW, PROBE_FLOW } from './crash-flow.js';
 
 const SETTLED = new Set(['completed', 'failed', 'cancelled', 'paused']);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,8 +36,9 @@ const topLevel = (sw: Stepwise): JobRecord[] => sw.store.listJobs({ topLevelOnly
 
 function createBatch(sw: Stepwise, size: number): void {
   const flow = compile(CRASH_FLOW);
+  // The pid keeps names unique when several driver lanes create batches at the same moment.
   const batch = Math.floor(topLevel(sw).length / size) + 1;
-  for (let i = 1; i <= size; i++) sw.createJob(flow, { inputs: {}, name: `b${batch}-j${i}` });
+  for (let i = 1; i <= size; i++) sw.createJob(flow, { inputs: {}, name: `b${batch}.${process.pid}-j${i}` });
 }
 
 async function driveAll(sw: Stepwise): Promise<Record<string, string>> {
@@ -100,7 +102,7 @@ function fakeScript(hangAt?: number): Executor {
         say('hung');
         return new Promise(() => {});
       }
-      return Promise.resolve({ kind: 'data', artifact: { n: inv.ctx.attempt } });
+      return Promise.resolve({ kind: 'data', artifact: { n: inv.ctx.attempt, x: 1 } });
     },
   };
 }
@@ -123,6 +125,26 @@ async function fakeDrive(projectDir: string): Promise<unknown> {
   return { outcomes };
 }
 
+/**
+ * Dies right after the commit that decided spin's loop (listeners run after the commit, before
+ * the deferred effects): whatever the engine keeps only in memory at that moment is lost.
+ */
+async function loopQueue(projectDir: string): Promise<unknown> {
+  process.env.STEPWISE_EXECUTOR_THREADS = '2';
+  const sw = await openStepwise({ projectDir, executors: { script: fakeScript() } });
+  say('ready');
+  sw.onEvent((e) => {
+    if (e.event === 'loop.iteration') {
+      say('looped');
+      process.kill(process.pid, 'SIGKILL');
+    }
+  });
+  const job = sw.createJob(compile(LOOP_QUEUE_FLOW), { inputs: {} });
+  sw.startJob(job.id);
+  await sw.waitForJob(job.id);
+  return { unexpected: 'no loop.iteration event' };
+}
+
 async function startNonRetriable(projectDir: string): Promise<unknown> {
   const sw = await openStepwise({ projectDir });
   say('ready');
@@ -143,6 +165,7 @@ async function main(): Promise<void> {
   else if (mode === 'hang-loop') result = await hangLoop(projectDir);
   else if (mode === 'fake-drive') result = await fakeDrive(projectDir);
   else if (mode === 'start-nr') result = await startNonRetriable(projectDir);
+  else if (mode === 'loop-queue') result = await loopQueue(projectDir);
   else throw new Error(`unknown mode ${mode}`);
   say(`done ${JSON.stringify(result)}`);
 }

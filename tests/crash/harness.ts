@@ -129,31 +129,36 @@ export interface KillReport {
  */
 export async function killLoop(
   projectDir: string,
-  opts: { seed: number; minKills: number; batchSize: number; minDelayMs?: number; maxDelayMs?: number },
+  opts: { seed: number; minKills: number; batchSize: number; minDelayMs?: number; maxDelayMs?: number; lanes?: number },
 ): Promise<KillReport> {
   const lo = opts.minDelayMs ?? 20;
   const hi = opts.maxDelayMs ?? 300;
-  const rand = mulberry32(opts.seed);
   const delays: number[] = [];
-  while (delays.length < opts.minKills) {
-    const life = startDriver([projectDir, 'drive', String(opts.batchSize), '1']);
-    const startTimer = setTimeout(() => life.child.kill('SIGKILL'), 20_000);
-    const ready = await life.ready;
-    clearTimeout(startTimer);
-    if (!ready) {
-      const end = await life.end;
-      throw new Error(`driver life ${delays.length + 1} ended before ready: ${end.error ?? end.signal}\n${end.stderr.slice(-2000)}`);
+  // `lanes` > 1 runs that many driver lives at once on the same db (several processes sharing
+  // it, DESIGN §3): they race to adopt the jobs a killed life left behind.
+  const lane = async (n: number): Promise<void> => {
+    const rand = mulberry32(opts.seed + n);
+    while (delays.length < opts.minKills) {
+      const life = startDriver([projectDir, 'drive', String(opts.batchSize), '1']);
+      const startTimer = setTimeout(() => life.child.kill('SIGKILL'), 20_000);
+      const ready = await life.ready;
+      clearTimeout(startTimer);
+      if (!ready) {
+        const end = await life.end;
+        throw new Error(`driver life ${delays.length + 1} ended before ready: ${end.error ?? end.signal}\n${end.stderr.slice(-2000)}`);
+      }
+      const delay = Math.round(lo + rand() * (hi - lo));
+      const ended = await Promise.race([life.end.then(() => true), sleep(delay).then(() => false)]);
+      if (ended) {
+        const end = await life.end;
+        throw new Error(`driver life ${delays.length + 1} exited by itself after ready (seed ${opts.seed}): ${end.error ?? JSON.stringify(end.done)}\n${end.stderr.slice(-2000)}`);
+      }
+      life.child.kill('SIGKILL');
+      await life.end;
+      delays.push(delay);
     }
-    const delay = Math.round(lo + rand() * (hi - lo));
-    const ended = await Promise.race([life.end.then(() => true), sleep(delay).then(() => false)]);
-    if (ended) {
-      const end = await life.end;
-      throw new Error(`driver life ${delays.length + 1} exited by itself after ready (seed ${opts.seed}): ${end.error ?? JSON.stringify(end.done)}\n${end.stderr.slice(-2000)}`);
-    }
-    life.child.kill('SIGKILL');
-    await life.end;
-    delays.push(delay);
-  }
+  };
+  await Promise.all(Array.from({ length: opts.lanes ?? 1 }, (_, i) => lane(i)));
   return { kills: delays.length, delays };
 }
 

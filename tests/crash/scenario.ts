@@ -15,6 +15,8 @@ export interface ScenarioOptions {
   batchSize: number;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** Driver lives running at once on the same db (default 1). */
+  lanes?: number;
   /** Makes a fresh temp dir (the caller owns cleanup). */
   tmp(tag: string): string;
 }

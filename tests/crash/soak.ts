@@ -1,7 +1,7 @@
 /**
  * Manual soak runner for the crash scenario (not part of CI): more seeds, other kill windows.
  *
- *   node --import tsx tests/crash/soak.ts [--seeds 1,2,3] [--kills 50] [--batch 6] [--min 20] [--max 300]
+ *   node --import tsx tests/crash/soak.ts [--seeds 1,2,3] [--kills 50] [--batch 6] [--min 20] [--max 300] [--lanes 1]
  *
  * Prints one line per seed and every broken invariant; exit 1 if any seed broke one.
  */
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '6' },
     min: { type: 'string', default: '20' },
     max: { type: 'string', default: '300' },
+    lanes: { type: 'string', default: '1' },
   },
 });
 
@@ -39,6 +40,7 @@ for (const seed of values.seeds.split(',').map(Number)) {
       batchSize: Number(values.batch),
       minDelayMs: Number(values.min),
       maxDelayMs: Number(values.max),
+      lanes: Number(values.lanes),
       tmp,
     });
     const secs = ((Date.now() - t0) / 1000).toFixed(0);
