@@ -106,7 +106,14 @@ export class HookRunner {
       STEPWISE_EVENT_FILE: file,
     };
     // Own process group, so a timeout kills everything the hook started.
-    const child = spawn(run.path, [], { cwd: this.o.projectDir, env, detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
+    let child: ChildProcess;
+    try {
+      child = spawn(run.path, [], { cwd: this.o.projectDir, env, detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
+    } catch (e) {
+      removeFile(file);
+      this.o.onFailure(run, { exitCode: null, error: `cannot start: ${(e as Error).message}`, stderr: '' });
+      return;
+    }
     const active: Active = { child, killReason: null };
     this.active.add(active);
     let stderr = '';
@@ -121,11 +128,7 @@ export class HookRunner {
       done = true;
       clearTimeout(timer);
       child.stderr?.destroy();
-      try {
-        unlinkSync(file);
-      } catch {
-        // already gone
-      }
+      removeFile(file);
       this.active.delete(active);
       if (failure) this.o.onFailure(run, failure);
       this.pump();
@@ -148,6 +151,14 @@ export class HookRunner {
       setTimeout(settle, PIPE_SETTLE_MS).unref();
     });
     child.on('close', settle);
+  }
+}
+
+function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
   }
 }
 
