@@ -138,8 +138,14 @@ export function fireLoopRule(engine: Engine, job: LiveJob, step: CompiledStep, r
     return;
   }
   job.frames = fireLoop(job.frames, target, job.flow.deps.parentFrame ?? {});
-  engine.store.setLoopFrames(job.id, job.frames);
   engine.emit(job, 'loop.iteration', { step: step.name, target, count: job.frames[target]!.iteration });
+  if (job.record.status !== 'running') {
+    // Paused meanwhile (e.g. a parallel branch escalated): nothing new starts until resume.
+    job.frames[target] = { ...job.frames[target]!, pendingLaunch: true };
+    engine.store.setLoopFrames(job.id, job.frames);
+    return;
+  }
+  engine.store.setLoopFrames(job.id, job.frames);
   const latest = job.latest(target);
   if (!latest || !['running', 'suspended', 'delegated'].includes(latest.status)) {
     // E-10.1: launched immediately, bypassing readiness, with inputs resolved now.

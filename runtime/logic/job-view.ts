@@ -10,6 +10,8 @@ import type { FlowIndex } from './flow-index.js';
 export interface LoopFrame {
   iteration: number;
   parent: string | null;
+  /** The loop fired while the job was paused: its target launches on resume. */
+  pendingLaunch?: boolean;
 }
 
 export interface JobView {

@@ -425,3 +425,33 @@ steps:
     await r.sw.close();
   });
 });
+
+describe('E-10.1 / E-14.1 a loop firing while the job is paused', () => {
+  it('launches nothing until resume, then launches the target', async () => {
+    const r = await runFlow(
+      `
+name: pausedloop
+steps:
+  a:
+    run: '{"x": 1}'
+    outputs: [x]
+    exits:
+      - { name: human, when: "True", action: escalate }
+  b:
+    run: x
+    outputs: [n]
+    exits:
+      - { name: again, when: "attempt < 2", action: loop, target: b }
+      - { name: done, when: "True", action: advance }
+`,
+      { handlers: { b: async (inv) => (await new Promise((res) => setTimeout(res, 60)), { n: inv.ctx.attempt }) } },
+    );
+    expect(r.outcome.status).toBe('paused');
+    await new Promise((res) => setTimeout(res, 150));
+    expect(r.runs('b').map((x) => x.status)).toEqual(['completed']);
+    r.sw.resumeJob(r.jobId);
+    expect((await r.sw.waitForJob(r.jobId)).status).toBe('completed');
+    expect(r.runs('b').map((x) => x.artifact)).toEqual([{ n: 1 }, { n: 2 }]);
+    await r.sw.close();
+  });
+});
