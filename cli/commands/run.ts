@@ -56,13 +56,13 @@ async function run(ref: string, opts: RunOptions, projectOverride: string | unde
   let jobId: string;
   let engine;
   try {
+    const notify = notifyTarget(opts);
     projectDir = ensureProjectDir(projectOverride);
     const { flow, warnings } = loadFlow(ref, projectDir, { color: !json && Boolean(process.stderr.isTTY) });
     if (!json && warnings.length > 0) process.stderr.write(`(${warnings.length} warning${warnings.length === 1 ? '' : 's'}; see \`stepwise validate ${ref}\`)\n`);
     const inputs = collectInputs(flow, opts, process.cwd());
     const missing = missingInputs(flow, inputs, ref);
     if (missing) throw new CliError(missing, 2);
-    const notify = notifyTarget(opts);
     engine = await openEngine(projectDir);
     const job = engine.createJob(flow, { inputs, name: opts.name, objective: opts.objective, notify });
     jobId = job.id;
