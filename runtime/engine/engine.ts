@@ -529,6 +529,14 @@ export class Engine {
       this.failRun(job, run, result.error, result.category, result.artifact ?? null);
       return;
     }
+    // E-21 / D-4: a cost limit is checked against what the executor reports (`executor_meta.cost_usd`).
+    const cost = Number(run.executorMeta?.cost_usd ?? 0);
+    const maxCost = step.limits.maxCostUsd;
+    if (typeof maxCost === 'number' && Number.isFinite(cost) && cost > maxCost) {
+      this.emit(job, 'step.limit_exceeded', { step: step.name, limit_type: 'cost', limit_value: maxCost, actual_value: cost });
+      this.failRun(job, run, `Cost limit exceeded: $${cost} > $${maxCost}`, 'cost_limit', result.artifact ?? null);
+      return;
+    }
     const checked = processArtifact(step, result.artifact ?? {});
     if (!checked.ok) {
       // E-8.3: the job halts at once — exit rules, on_error and the breaker are bypassed.

@@ -300,3 +300,21 @@ steps:
     await r.sw.close();
   });
 });
+
+describe('E-21 cost limit', () => {
+  it('a run reporting more cost than limits.max_cost_usd fails with category cost_limit', async () => {
+    const r = await runFlow(
+      `
+name: costly
+steps:
+  a: { run: x, outputs: [x], limits: { max_cost_usd: 0.5 } }
+`,
+      { handlers: { a: () => ({ kind: 'data', artifact: { x: 1 }, meta: { cost_usd: 0.75 } }) } },
+    );
+    expect(r.outcome.status).toBe('failed');
+    expect(r.runs('a')[0]).toMatchObject({ status: 'failed', errorCategory: 'cost_limit', error: 'Cost limit exceeded: $0.75 > $0.5' });
+    const ev = r.sw.store.listEvents({ jobId: r.jobId }).find((e) => e.event === 'step.limit_exceeded')!;
+    expect(ev.data).toEqual({ step: 'a', limit_type: 'cost', limit_value: 0.5, actual_value: 0.75 });
+    await r.sw.close();
+  });
+});
