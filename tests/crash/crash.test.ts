@@ -109,6 +109,20 @@ describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
     }
   });
 
+  // DESIGN §3 "several processes (CLI runs, the server) may share" the db. Found by the 3-lane
+  // soak: two processes opening a fresh project at once both read user_version 0 and both run
+  // migration 1 ("table flows already exists"). Racy by nature: 3 rounds of 4 processes that all open at the same instant.
+  it.skipIf(!engine.ok)('DESIGN §3: processes opening a fresh project at the same moment all succeed', async () => {
+    const failures: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const dir = tmp('open-race');
+      const startAt = String(Date.now() + 1500); // every process loaded, then all open at once
+      const results = await Promise.allSettled([1, 2, 3, 4].map(() => runClean([dir, 'probe', startAt])));
+      for (const r of results) if (r.status === 'rejected') failures.push(String(r.reason).split('\n')[0]!.slice(0, 200));
+    }
+    expect(failures).toEqual([]);
+  });
+
   // D-R2 ends with "script children that are still alive are re-attached (… they write their
   // exit code to a file)": that holds for non_retriable steps too. Failing such a run as
   // `interrupted` when its child is alive or has already exited tells the human to resume, and

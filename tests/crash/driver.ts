@@ -2,7 +2,7 @@
  * The process the crash test SIGKILLs (DESIGN D-R2). One "life": open the engine on the
  * project, print `ready`, `recover()`, start pending jobs and `waitForJob` each.
  *
- *   node --import tsx tests/crash/driver.ts <projectDir> probe
+ *   node --import tsx tests/crash/driver.ts <projectDir> probe [startAtEpochMs]
  *   node --import tsx tests/crash/driver.ts <projectDir> drive <batchSize> <keepGoing 0|1>
  *   node --import tsx tests/crash/driver.ts <projectDir> finish
  *   node --import tsx tests/crash/driver.ts <projectDir> hang-loop     (fake executor; prints `hung`, never returns)
@@ -48,7 +48,9 @@ async function driveAll(sw: Stepwise): Promise<Record<string, string>> {
   return Object.fromEntries(outcomes.map((o) => [o.job.id, o.status]));
 }
 
-async function probe(projectDir: string): Promise<unknown> {
+async function probe(projectDir: string, startAt?: number): Promise<unknown> {
+  // Several probes given the same start time open the db together (the migration race).
+  if (startAt) await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
   const sw = await openStepwise({ projectDir });
   try {
     const job = sw.createJob(compile(PROBE_FLOW), { inputs: {} });
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   const [projectDir, mode, a, b] = process.argv.slice(2);
   if (!projectDir || !mode) throw new Error('usage: driver.ts <projectDir> probe|drive|finish …');
   let result: unknown;
-  if (mode === 'probe') result = await probe(projectDir);
+  if (mode === 'probe') result = await probe(projectDir, a ? Number(a) : undefined);
   else if (mode === 'drive') result = await drive(projectDir, Number(a ?? 6), b === '1');
   else if (mode === 'finish') result = await finish(projectDir);
   else if (mode === 'hang-loop') result = await hangLoop(projectDir);
