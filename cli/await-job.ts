@@ -19,9 +19,11 @@ export function progressFor(engine: Stepwise, jobId: string, mode: AwaitMode): (
 
 export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode, progress = progressFor(engine, jobId, mode)): Promise<number> {
   let interrupted = false;
+  let reader: LineReader | null = null;
   const onSignal = () => {
     if (interrupted) return;
     interrupted = true;
+    reader?.close(); // a pending terminal question gives up; the wait below reports the cancel
     process.stderr.write('\nstepwise: interrupted — cancelling the job…\n');
     try {
       engine.cancelJob(jobId);
@@ -32,7 +34,6 @@ export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode,
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let outcome: JobOutcome;
-  let reader: LineReader | null = null;
   try {
     outcome = await engine.waitForJob(jobId);
     // CLI-4: a headless run at a terminal asks for external input, then keeps going.
@@ -41,6 +42,8 @@ export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode,
       if (!(await promptSuspended(engine, jobId, reader, process.stderr))) break;
       outcome = await engine.waitForJob(jobId);
     }
+    // Ctrl-C during a question: the job is being cancelled; report that, not the old suspension.
+    if (interrupted && outcome.status === 'suspended') outcome = await engine.waitForJob(jobId);
   } finally {
     reader?.close();
     process.off('SIGINT', onSignal);
