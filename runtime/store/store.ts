@@ -80,13 +80,16 @@ export class Store {
   }
 
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
+    const read = (): number => this.db.pragma('user_version', { simple: true }) as number;
+    if (read() >= MIGRATIONS.length) return;
+    // The version is read again under the write lock: processes opening a fresh project at
+    // the same moment must not both apply the same step.
+    this.db.transaction(() => {
+      for (let v = read(); v < MIGRATIONS.length; v++) {
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
-    }
+      }
+    }).immediate();
   }
 
   /** Cached prepared statement. */
