@@ -155,6 +155,8 @@ function reconcile(engine: Engine, job: LiveJob): void {
   }
   // Idempotent attempts whose child is gone run again in place (same attempt, D-R2).
   for (const run of restart) engine.restartInPlace(job, run);
+  // Relaunches decided before the crash but still waiting for a slot (E-10.1).
+  engine.launchPending(job);
   engine.dispatchAll(job);
 }
 

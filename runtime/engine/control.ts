@@ -60,14 +60,7 @@ export function resume(engine: Engine, job: LiveJob): void {
   engine.store.setJobFailure(job.id, null);
   engine.transitionJob(job, { type: 'RESUME' });
   // Loops that fired while the job was paused launch their targets now (E-10.1).
-  for (const [target, frame] of Object.entries(job.frames)) {
-    if (!frame.pendingLaunch) continue;
-    job.frames[target] = { iteration: frame.iteration, parent: frame.parent };
-    engine.store.setLoopFrames(job.id, job.frames);
-    const latest = job.latest(target);
-    if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) continue;
-    engine.launch(job, target, resolveInputs(job, job.index.steps.get(target)!.step), true);
-  }
+  engine.launchPending(job);
   // A sub-flow paused inside resumes with its parent.
   for (const id of [...job.active]) {
     const run = job.runsById.get(id)!;

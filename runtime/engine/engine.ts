@@ -343,9 +343,13 @@ export class Engine {
       if (!job.queued.has(stepName)) {
         job.queued.add(stepName);
         this.launchQueue.push({ jobId: job.id, step: stepName, bypass });
+        // A loop (or rerun) relaunch is a decision already committed: it must survive a crash
+        // while it waits for a slot; readiness would not relaunch a current step (E-10.1).
+        if (bypass) this.markPendingLaunch(job, stepName, true);
       }
       return;
     }
+    if (job.frames[stepName]?.pendingLaunch) this.markPendingLaunch(job, stepName, false);
     const at = this.now();
     const run: RunRecord = {
       id: this.store.freshId('run', 'step_runs'),
@@ -400,6 +404,28 @@ export class Engine {
       this.reserved--;
       this.startExecutor(job, step, run, config);
     });
+  }
+
+  /** Persists (in the job's loop frames) that `step` must be launched, bypassing readiness. */
+  markPendingLaunch(job: LiveJob, step: string, on: boolean): void {
+    const f = job.frames[step];
+    if (on) {
+      job.frames[step] = { iteration: f?.iteration ?? 0, parent: f?.parent ?? job.flow.deps.parentFrame?.[step] ?? null, pendingLaunch: true };
+    } else if (f) {
+      job.frames[step] = { iteration: f.iteration, parent: f.parent };
+    }
+    this.store.setLoopFrames(job.id, job.frames);
+  }
+
+  /** Launches every relaunch that was decided but not started (resume, adoption). */
+  launchPending(job: LiveJob): void {
+    for (const [target, frame] of Object.entries(job.frames)) {
+      if (!frame.pendingLaunch || job.record.status !== 'running') continue;
+      this.markPendingLaunch(job, target, false);
+      const latest = job.latest(target);
+      if (job.queued.has(target) || (latest && ['running', 'suspended', 'delegated'].includes(latest.status))) continue;
+      this.launch(job, target, resolveInputs(job, job.index.steps.get(target)!.step), true);
+    }
   }
 
   /**
@@ -499,7 +525,10 @@ export class Engine {
         if (job.record.status !== 'running') continue;
         if (item.bypass) {
           const latest = job.latest(item.step);
-          if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) continue;
+          if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) {
+            if (job.frames[item.step]?.pendingLaunch) this.markPendingLaunch(job, item.step, false); // already running again
+            continue;
+          }
           this.launch(job, item.step, resolveInputs(job, job.index.steps.get(item.step)!.step), true);
         } else if (!this.tryLaunch(job, item.step)) {
           this.afterChange(job, [item.step]);
