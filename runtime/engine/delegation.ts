@@ -42,6 +42,14 @@ function failAndHalt(engine: Engine, job: LiveJob, run: RunRecord, error: string
   engine.halt(job, run.stepName, error);
 }
 
+/** D-14: say why the sub-job failed (`Sub-job failed: <its error>`), not only that it did. */
+function innerReason(engine: Engine, subJobId: string): string {
+  const raw = engine.store.getJobRow(subJobId)?.failure;
+  if (typeof raw !== 'string') return '';
+  const f = JSON.parse(raw) as { error?: string; step?: string | null };
+  return f.error ? `: ${f.step ? `step '${f.step}': ` : ''}${f.error}` : '';
+}
+
 function depthOf(job: LiveJob): number {
   const d = job.record.metadata.sys.depth;
   return typeof d === 'number' ? d : 0;
@@ -130,7 +138,7 @@ export function onSubJobSettled(engine: Engine, parent: LiveJob, runId: string, 
   const step = parent.index.steps.get(run.stepName)!.step;
   if (step.subFlow && !step.forEach) {
     if (status === 'completed') engine.completeRun(parent, run, mergedTerminalArtifact(sub.flow, (s) => sub.runsOf(s)), {});
-    else if (status === 'failed' || status === 'cancelled') failAndHalt(engine, parent, run, `Sub-job ${status}`);
+    else if (status === 'failed' || status === 'cancelled') failAndHalt(engine, parent, run, `Sub-job ${status}${innerReason(engine, sub.id)}`);
     else if (status === 'paused' && parent.record.status === 'running') {
       // E-17.1 leaves the run delegated; the parent pauses too so a waiter sees it (D-5), and its resume resumes the sub-job.
       const info = engine.store.getJobRow(sub.id)?.pause;

@@ -156,7 +156,7 @@ steps:
     on_error: continue
 `);
     expect(f.outcome.status).toBe('failed');
-    expect(f.sw.store.failureInfo(f.jobId).error).toBe('Sub-job failed');
+    expect(f.sw.store.failureInfo(f.jobId).error).toBe("Sub-job failed: step 'up': inner");
     await f.sw.close();
   });
 });
