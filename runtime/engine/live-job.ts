@@ -56,6 +56,9 @@ export class LiveJob implements JobView {
   frame(target: string): LoopFrame | undefined {
     return this.frames[target];
   }
+  runById(id: string): RunRecord | undefined {
+    return this.runsById.get(id);
+  }
   runsOf(step: string): RunRecord[] {
     return this.runsByStep.get(step) ?? [];
   }

@@ -22,6 +22,8 @@ export interface JobView {
   /** The stored E-6 current flag of a step (its latest run is completed and current). */
   isCurrent(step: string): boolean;
   frame(target: string): LoopFrame | undefined;
+  /** A run of this job by id (for recorded dep runs that are not completed). */
+  runById?(id: string): RunRecord | undefined;
 }
 
 export const ACTIVE: ReadonlySet<string> = new Set(['running', 'suspended', 'delegated']);

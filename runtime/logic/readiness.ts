@@ -61,7 +61,10 @@ export function checkReady(view: JobView, step: string): Readiness {
       const changed = Object.entries(latest.depRunIds).some(([d, id]) => {
         if (d === '$job') return false;
         const lc = view.latestCompleted(d);
-        return !!lc && lc.id !== id;
+        if (!lc || lc.id === id) return false;
+        // A recorded failed-with-continue run is superseded only by a NEWER completed run.
+        const rec = view.runById?.(id);
+        return !rec || rec.status === 'completed' || lc.attempt > rec.attempt;
       });
       if (!changed) return { ready: false, why: 'settled-terminal guard' };
     }

@@ -36,6 +36,7 @@ function view(flow: CompiledFlow, runs: RunRecord[], frames: Record<string, Loop
     latestCompleted: (s) => [...(by.get(s) ?? [])].reverse().find((r) => r.status === 'completed'),
     isCurrent: (s) => current.has(s),
     frame: (t) => frames[t],
+    runById: (id) => runs.find((r) => r.id === id),
   };
   for (const s of flow.steps.map((x) => x.name)) if (computeCurrent(v, s)) current.add(s);
   return v;
@@ -87,6 +88,25 @@ describe('E-5 readiness', () => {
     expect(r.ready).toBe(true);
     if (r.ready) expect(r.resolved.inputs).toEqual({ x: 2 });
   });
+  it('E-5.4a a consumer that recorded a failed-with-continue dep relaunches once a newer completed run exists', () => {
+    const flow = compile(`
+name: guard
+steps:
+  a: { run: x, outputs: [x], on_error: continue }
+  b: { run: x, inputs: { x: a.x }, outputs: [y] }
+`);
+    const a1 = run('a', 'completed', { x: 1 });
+    const a2 = run('a', 'failed');
+    const b = run('b', 'completed', { y: 1 }, { a: a2.id });
+    const a3 = run('a', 'running', null);
+    // a's newest run is active: b is not current and its recorded dep (a2) is newer than a1.
+    expect(checkReady(view(flow, [a1, a2, b, a3]), 'b')).toMatchObject({ ready: false });
+    const a4 = run('a', 'completed', { x: 4 });
+    const r = checkReady(view(flow, [a1, a2, b, a4]), 'b');
+    expect(r.ready).toBe(true);
+    if (r.ready) expect(r.resolved.inputs).toEqual({ x: 4 });
+  });
+
   it('E-5.2 a failed step with on_error continue never relaunches', () => {
     const flow = compile(`
 name: cont
