@@ -219,6 +219,31 @@ describe('E-15.3 poll-now (real CLI)', () => {
   });
 });
 
+describe('E-15.4 scripts that suspend themselves (real CLI)', () => {
+  it('a script printing {"_watch": {mode: "poll"}} polls; one printing mode "external" waits for fulfil', async () => {
+    const dir = project({
+      'emit.sh': `printf '%s\\n' '{"_watch": {"mode": "poll", "config": {"check_command": "printf \\"{\\\\\\"v\\\\\\": 3}\\"", "interval_seconds": 0.3}}}'\n`,
+      'FLOW.yaml': `name: selfwatch
+steps:
+  s:
+    run: sh emit.sh
+    outputs: [v]
+  t:
+    run: |
+      echo '{"_watch": {"mode": "external", "config": {"prompt": "give w"}, "fulfillment_outputs": ["w"]}}'
+    inputs: { v: s.v }
+    outputs: [w]
+`,
+    });
+    const r = await runCli(['run', 'FLOW.yaml', '--wait'], { cwd: dir });
+    expect(r.code).toBe(5);
+    const j = parseJsonOut(r);
+    expect(j).toMatchObject({ status: 'suspended', completed_steps: ['s'], suspended_steps: [{ step: 't', prompt: 'give w', fields: ['w'], inputs: { v: 3 } }] });
+    const f = await runCli(['fulfill', j.suspended_steps[0].run_id, '{"w": "x"}', '--wait'], { cwd: dir });
+    expect(parseJsonOut(f)).toMatchObject({ status: 'completed', outputs: [{ w: 'x' }] });
+  });
+});
+
 describe('CLI-6 list --suspended (D-5 inbox)', () => {
   it('lists a suspended external step and a paused job, each with the command that continues it', async () => {
     const dir = project({ 'ext.yaml': EXTERNAL, 'esc.yaml': ESCALATE });
