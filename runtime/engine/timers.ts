@@ -60,8 +60,9 @@ export function fireTimer(engine: Engine, job: LiveJob, timerId: number): void {
 }
 
 export function clearRunTimers(engine: Engine, job: LiveJob, run: RunRecord): void {
-  // Only steps with a duration limit (or re-armed timers) have rows; skip the query otherwise.
-  if (job.timers.size === 0 && !job.index.steps.get(run.stepName)?.step.limits.maxDurationMinutes) return;
+  // Only steps with a duration limit, poll watches (E-15.3) or re-armed timers have rows;
+  // skip the query otherwise.
+  if (job.timers.size === 0 && run.watch?.mode !== 'poll' && !job.index.steps.get(run.stepName)?.step.limits.maxDurationMinutes) return;
   for (const t of engine.store.listTimers(job.id)) {
     if (t.runId !== run.id) continue;
     engine.store.deleteTimer(t.id);

@@ -94,12 +94,9 @@ export function requestCheck(engine: Engine, job: LiveJob, run: RunRecord, force
     return 'skipped';
   }
   // The row moves one interval ahead: it is the durable "check again" if we die mid-check.
+  // If it fires while this check still runs, the fire finds the run busy and does nothing;
+  // applyCheck re-arms it when the check ends.
   schedulePoll(engine, job, run, now + interval);
-  for (const t of pollTimers(engine, job, run)) {
-    const armed = job.timers.get(t.id);
-    if (armed) clearTimeout(armed.handle);
-    job.timers.delete(t.id);
-  }
   inFlight.add(run.id);
   const cfg = (run.watch?.config ?? {}) as Record<string, unknown>;
   const command = typeof cfg.check_command === 'string' ? cfg.check_command : '';

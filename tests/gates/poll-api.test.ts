@@ -1,6 +1,7 @@
 /** E-15.3 / EX-2 poll steps through the API with an injected clock (D-R3): timers, checks, restart. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStepwise } from '../../runtime/index.js';
 import type { Stepwise } from '../../runtime/types.js';
@@ -115,6 +116,25 @@ describe('E-15.3 poll steps', () => {
     expect(existsSync(join(dir, '.stepwise', 'go'))).toBe(true);
     expect(await b.pollNow(run.id)).toMatchObject({ status: 'rejected', error: `Run ${run.id} is not a suspended poll step (status: completed)` });
     await b.close();
+  });
+
+  it('cancelling a job while its check runs kills the check and leaves no timer row behind', async () => {
+    const dir = tmpProject();
+    const c = clock();
+    const sw = openStepwise({ projectDir: dir, clock: c, executors: { script: fakeScript() } });
+    const job = sw.createJob(compile(POLL('echo started > ../../../began; sleep 30')), { inputs: {} });
+    sw.startJob(job.id);
+    await until(() => sw.store.listRuns(job.id, 'wait')[0]?.status === 'suspended');
+    c.advance(60_000);
+    await until(() => existsSync(join(dir, '.stepwise', 'began')));
+    const t0 = Date.now();
+    sw.cancelJob(job.id);
+    expect((await sw.waitForJob(job.id)).status).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const db = new Database(join(dir, '.stepwise', 'stepwise.db'), { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM timers WHERE job_id = ?').get(job.id)).toEqual({ n: 0 });
+    db.close();
+    await sw.close();
   });
 
   it('E-15.4 a script printing {"_watch": {mode: "poll"}} polls its check_command', async () => {
