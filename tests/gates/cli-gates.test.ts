@@ -273,11 +273,16 @@ describe('CLI-6 list --suspended (D-5 inbox)', () => {
     expect(inbox.paused_jobs).toEqual([
       expect.objectContaining({ job_id: escJson.job_id, reason: 'escalated', step: 'a', resume_command: `stepwise resume ${escJson.job_id} --wait` }),
     ]);
+    const onlyEsc = parseJsonOut(await runCli(['list', '--suspended', '--flow', 'esc', '--output', 'json'], { cwd: dir }));
+    expect(onlyEsc).toMatchObject({ count: 1, suspended_steps: [], paused_jobs: [{ job_id: escJson.job_id }] });
     // The printed command works as printed.
     const cmd = inbox.suspended_steps[0].fulfill_command.replace(/^stepwise /, '');
     const out = execFileSync('sh', ['-c', `node ${BIN} ${cmd}`], { cwd: dir, encoding: 'utf8' });
     expect(JSON.parse(out)).toMatchObject({ status: 'fulfilled', run_id: runId });
-    const after = parseJsonOut(await runCli(['list', '--suspended', '--output', 'json'], { cwd: dir }));
+    const badSince = await runCli(['list', '--suspended', '--since', 'yesterday'], { cwd: dir });
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toContain("--since 'yesterday' is not a duration; use e.g. 30m, 24h or 7d.");
+    const after = parseJsonOut(await runCli(['list', '--suspended', '--since', '1h', '--output', 'json'], { cwd: dir }));
     expect(after.count).toBe(1);
     expect((await runCli(['list'], { cwd: dir })).code).toBe(2);
   });
