@@ -224,7 +224,9 @@ export function openStepwise(opts: OpenOptions): Stepwise {
         if (check()) return;
         // Engine timers are unref'd; a waiter on a job whose only progress is a poll timer
         // (E-15.3) must keep the process alive until the job settles.
-        const keepAlive = setInterval(() => {}, 60_000);
+        const keepAlive = setInterval(() => {
+          if (closed) clearInterval(keepAlive); // a closed instance never holds the process
+        }, 1000);
         cleanups.push(() => clearInterval(keepAlive));
         cleanups.push(engine.onJobTouched((id) => id === jobId && check()));
         if (!job) {
