@@ -7,6 +7,7 @@
  * meaning, so a stored job can tell which compiler produced its flow.
  */
 import type { ExprNode } from '../grammars/expr/ast.js';
+import type { JobMachineConfig } from './job-machine.js';
 
 export const IR_VERSION = 1;
 
@@ -221,4 +222,6 @@ export interface CompiledFlow {
   entry: string[];
   terminal: string[];
   deps: DependencyIndex;
+  /** The job lifecycle machine lowered from this flow (D-R1): plain XState config the runtime drives with `transition()`. */
+  machine: JobMachineConfig;
 }

@@ -30,7 +30,7 @@ type Transition = { target?: string; actions: { type: string; params: Record<str
 export interface JobMachineConfig {
   id: string;
   initial: 'pending';
-  context: { flowHash: string; flowName: string };
+  context: { flowName: string };
   states: Record<string, { on: Record<string, Transition> }>;
 }
 
@@ -44,7 +44,7 @@ const to = (target: string, event: string | null): Transition => ({
 const handle = (action: string): Transition => ({ actions: [{ type: action, params: {} }] });
 
 /** Builds the lifecycle machine for one flow. `RERUN` re-opens a job without an event (E-14.3). */
-export function buildJobMachineConfig(flow: CompiledFlow): JobMachineConfig {
+export function buildJobMachineConfig(flow: Pick<CompiledFlow, 'name'>): JobMachineConfig {
   const reopen = { RESUME: to('running', 'job.resumed'), RERUN: to('running', null) };
   const inputs = {
     EXECUTOR_RESULT: handle('processResult'),
@@ -54,7 +54,7 @@ export function buildJobMachineConfig(flow: CompiledFlow): JobMachineConfig {
   return {
     id: `job:${flow.name}`,
     initial: 'pending',
-    context: { flowHash: flow.hash, flowName: flow.name },
+    context: { flowName: flow.name },
     states: {
       pending: { on: { START: to('running', 'job.started'), CANCEL: to('cancelled', 'job.cancelled') } },
       running: {

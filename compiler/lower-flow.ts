@@ -4,6 +4,7 @@
  * (D-R1), loop bookkeeping (E-5.4b, E-10.4) and the content hash (D-R5).
  */
 import { createHash } from 'node:crypto';
+import { buildJobMachineConfig } from './job-machine.js';
 import { kahn, nearestAncestor, reach, scc, type Edge, type Graph } from './graph.js';
 import { entrySteps, isLoopInternal, terminalSteps } from './flow-sets.js';
 import { IR_VERSION, type CompiledFlow, type DependencyIndex } from './ir.js';
@@ -50,6 +51,7 @@ export function lowerFlow(model: FlowModel, g: Graph): CompiledFlow {
     entry: entrySteps(steps).map((i) => names[i]!),
     terminal: terminalSteps(steps, g).map((i) => names[i]!),
     deps: dependencyIndex(model, g),
+    machine: buildJobMachineConfig(model),
   };
   flow.hash = hashFlow(flow);
   return flow;

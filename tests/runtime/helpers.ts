@@ -1,4 +1,5 @@
 /** Shared helpers for runtime tests: compile inline YAML, fake executors, temp projects. */
+import { buildJobMachineConfig } from '../../compiler/job-machine.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { JobOutcome, RunRecord, Stepwise } from '../../runtime/types.js';
 /** A minimal hand-built IR (one script step) for tests that need no compiler. */
 export function tinyFlow(): CompiledFlow {
   return {
+    machine: buildJobMachineConfig({ name: 'tiny' }),
     irVersion: 1,
     hash: 'tiny-hash',
     name: 'tiny',

@@ -28,12 +28,16 @@ describe('D-R1 job lifecycle machine (XState transition)', () => {
   });
 });
 
-describe('D-R1 the runtime lifecycle config is the compiler one', () => {
-  it('compiler/job-machine.ts and runtime/engine/job-machine.ts build equal configs', async () => {
-    const { buildJobMachineConfig } = await import('../../compiler/job-machine.js');
-    const { jobMachineConfig } = await import('../../runtime/engine/job-machine.js');
+describe('D-R1 the runtime drives the machine the compiler lowered into the IR', () => {
+  it('a compiled flow carries its lifecycle config, and the runtime obeys that config', () => {
     const flow = tinyFlow();
-    expect(jobMachineConfig(flow)).toEqual(buildJobMachineConfig(flow));
+    expect(flow.machine.initial).toBe('pending');
+    // A flow whose lowered machine has no START transition cannot start: the runtime reads flow.machine.
+    const frozen = structuredClone(flow);
+    frozen.hash = 'frozen-hash';
+    frozen.machine.states.pending!.on = {};
+    expect(advanceJob(frozen, 'pending', { type: 'START' }).changed).toBe(false);
+    expect(advanceJob(flow, 'pending', { type: 'START' }).status).toBe('running');
   });
 });
 
