@@ -9,6 +9,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** True while `pid` exists (EPERM means it exists but belongs to someone else). */
 export function isPidAlive(pid: number): boolean {
+  // kill(0|-1, 0) signals a whole group and "succeeds": never take it as a live child.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
