@@ -147,7 +147,7 @@ function buildExecutor(m: StepModel, node: YAMLMap, containment?: string): void 
       report(ctx, 'FLOW_BAD_TYPE', m.keys.get('run') ?? node, `Step '${step.name}': 'run' must be a non-empty command string`);
       m.broken = true;
     } else {
-      config.command = run.trim().endsWith('.py') ? `python3 ${run.trim()}` : run;
+      config.command = pythonScriptCommand(run);
       m.templates.push({ key: 'run', text: run, node: m.keys.get('run') ?? null, prompt: false });
     }
     if (m.keys.has('executor') && get('executor') !== 'script') report(ctx, 'FLOW_IGNORED_KEY', m.keys.get('executor') ?? null, `Step '${step.name}': 'executor' is ignored because 'run' is present (F-4)`);
@@ -246,3 +246,14 @@ function buildSession(m: StepModel): void {
     } else step.forkFrom = v;
   }
 }
+
+/**
+ * F-5: `run: analyze.py` means `python3 analyze.py`. Only a bare script path is prefixed:
+ * `python3 x.py` or `env A=1 python3 x.py` already name their interpreter (prefixing those
+ * would run `python3 python3 x.py`).
+ */
+export function pythonScriptCommand(run: string): string {
+  const trimmed = run.trim();
+  return /^[^\s;|&<>()$`'"]+\.py$/.test(trimmed) ? `python3 ${trimmed}` : run;
+}
+

@@ -49,7 +49,7 @@ export function isOwnedPidAlive(pid: number, pgid: number): boolean {
  * reaped by init, which in some containers takes seconds, and a zombie runs no code.
  */
 export function isGroupAlive(pgid: number): boolean {
-  if (pgid <= 0 || !isPidAlive(-pgid)) return false;
+  if (pgid <= 0 || !groupExists(pgid)) return false;
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -62,6 +62,16 @@ export function isGroupAlive(pgid: number): boolean {
     if (stat && stat.pgid === pgid && stat.state !== 'Z') return true;
   }
   return false;
+}
+
+/** kill(-pgid, 0): does any process of the group exist (zombies included)? */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Sends `signal` to the whole group; a group that is already gone is not an error. */

@@ -25,16 +25,20 @@ export interface ScriptExecutorOptions {
 export const DEFAULT_KILL_GRACE_MS = 5000;
 
 /**
- * The wrapper: `$1..$3` are the output/exit-code files, the rest is the argv to run. The
- * command runs in a subshell so a direct-mode `exit 3` or `cd` cannot skip the exit-code
- * write; the code is written to a temp file and renamed so a reader never sees half of it.
+ * The wrapper is the step's only process (the bench floor is one `sh -c` per step):
+ * `$1..$3` are the output and exit-code files, then either the command text (shell mode,
+ * run with `eval` so a syntax error lands in the step's stderr) or the argv (direct mode).
+ * An EXIT trap records the status even for `exit N`; the file is read only after the
+ * process is gone (here, or by re-attach after an engine crash), so no rename is needed.
  */
-export const WRAPPER_SCRIPT = [
-  'out=$1; err=$2; ec=$3; shift 3',
-  '( "$@" ) >"$out" 2>"$err"',
-  'c=$?',
-  'printf \'%s\\n\' "$c" >"$ec.tmp" && mv -f "$ec.tmp" "$ec"',
-].join('\n');
+const WRAPPER_HEAD = [
+  '__sw_ec=$3',
+  'exec >"$1" 2>"$2"',
+  'trap \'printf "%s\\n" "$?" >"$__sw_ec"\' EXIT',
+  'shift 3',
+];
+export const WRAPPER_SCRIPT = [...WRAPPER_HEAD, '"$@"'].join('\n');
+export const SHELL_WRAPPER_SCRIPT = [...WRAPPER_HEAD, '__sw_cmd=$1', 'shift', 'eval "unset __sw_cmd; $__sw_cmd"'].join('\n');
 
 /** SpawnInfo fields as they are shown in executor_meta / executor_state (E-2.3, EX-1.3). */
 export function spawnInfoRecord(info: SpawnInfo): Record<string, unknown> {
@@ -49,10 +53,16 @@ export function spawnInfoRecord(info: SpawnInfo): Record<string, unknown> {
 }
 
 /** Builds the result of a finished wrapper from its files (shared with re-attach). */
-export function resultFromFiles(info: SpawnInfo, outputs: string[], extraMeta: Record<string, unknown> = {}): ExecutorResult {
+export function resultFromFiles(
+  info: SpawnInfo,
+  outputs: string[],
+  extraMeta: Record<string, unknown> = {},
+  /** The status the engine saw itself (it outlived the child); the file is the fallback after a crash. */
+  observedExitCode: number | null = null,
+): ExecutorResult {
   const record = spawnInfoRecord(info);
   const meta = { ...extraMeta, shell_mode: info.shellMode, pid: info.pid };
-  const exitCode = readExitCode(info.exitCodePath);
+  const exitCode = readExitCode(info.exitCodePath) ?? observedExitCode;
   if (exitCode === null) {
     return {
       kind: 'failed',
@@ -107,7 +117,9 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
 
   let child: ChildProcess;
   try {
-    child = spawn('sh', ['-c', WRAPPER_SCRIPT, 'stepwise-script', io.stdout, io.stderr, io.exitCode, ...prepared.argv], {
+    const shell = prepared.shellMode === 'shell';
+    const argv = shell ? [prepared.command] : prepared.argv;
+    child = spawn('sh', ['-c', shell ? SHELL_WRAPPER_SCRIPT : WRAPPER_SCRIPT, 'sh', io.stdout, io.stderr, io.exitCode, ...argv], {
       cwd: ctx.workspace,
       env,
       detached: true,
@@ -117,8 +129,8 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
     // spawn throws synchronously on e.g. a NUL byte in an argument or an input value.
     return crashResult(`${(err as Error).name}: ${(err as Error).message}`, meta);
   }
-  const exited = new Promise<{ ok: boolean; error?: Error }>((resolve) => {
-    child.once('exit', () => resolve({ ok: true }));
+  const exited = new Promise<{ ok: boolean; error?: Error; code?: number | null }>((resolve) => {
+    child.once('exit', (code) => resolve({ ok: true, code }));
     child.once('error', (error) => resolve({ ok: false, error }));
   });
   if (child.pid === undefined) {
@@ -146,8 +158,9 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (ctx.signal.aborted) onAbort();
+  let observed: number | null = null;
   try {
-    await exited;
+    observed = (await exited).code ?? null;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }
@@ -155,5 +168,5 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
     await cancelled;
     return abortedResult(ctx.signal.reason, { ...meta, ...spawnInfoRecord(info) });
   }
-  return resultFromFiles(info, ctx.outputs.map((o) => o.name), meta);
+  return resultFromFiles(info, ctx.outputs.map((o) => o.name), meta, observed);
 }

@@ -340,3 +340,14 @@ describe('D-7: expression positions inside block scalars', () => {
     expect(diagsOf(r, 'EXPR_SYNTAX').map((d) => d.line)).toEqual([11]);
   });
 });
+
+describe('F-5 a run: that is a Python script path runs with python3', () => {
+  it('prefixes a bare script path only', async () => {
+    const { pythonScriptCommand } = await import('../../compiler/build-step.js');
+    expect(pythonScriptCommand('analyze.py')).toBe('python3 analyze.py');
+    expect(pythonScriptCommand('scripts/analyze.py')).toBe('python3 scripts/analyze.py');
+    expect(pythonScriptCommand('python3 analyze.py')).toBe('python3 analyze.py');
+    expect(pythonScriptCommand('env A=1 python3 x.py')).toBe('env A=1 python3 x.py');
+    expect(pythonScriptCommand('echo done > log.py')).toBe('echo done > log.py');
+  });
+});
