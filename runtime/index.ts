@@ -2,6 +2,9 @@
 export type {
   Clock,
   OpenOptions,
+  NotifyOptions,
+  FulfillResult,
+  PollNowResult,
   JobStatus,
   JobMetadata,
   JobRecord,
