@@ -14,12 +14,15 @@ import { buildScriptEnv } from './script-env.js';
 import { abortedResult, buildScriptResult, crashResult } from './script-result.js';
 import { readExitCode, readTextOrEmpty, stepIoPaths } from './step-io.js';
 import { terminateGroup } from './process-group.js';
+import { spawnViaHelper, type SpawnedJob } from './spawner.js';
 
 export interface ScriptExecutorOptions {
   /** Time between SIGTERM and SIGKILL of the process group on cancel/timeout (E-14.2: 5 s). */
   killGraceMs?: number;
   /** Environment the child inherits (default `process.env`); tests pass a fixed one. */
   baseEnv?: NodeJS.ProcessEnv;
+  /** Fork wrappers through the shared helper (spawner.ts; default unless STEPWISE_NO_SPAWN_HELPER=1). */
+  useHelper?: boolean;
 }
 
 export const DEFAULT_KILL_GRACE_MS = 5000;
@@ -86,11 +89,31 @@ export function createScriptExecutor(opts: ScriptExecutorOptions = {}): Executor
   const killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return {
     type: 'script',
-    start: (inv) => runScript(inv, killGraceMs, opts.baseEnv ?? process.env),
+    start: (inv) => runScript(inv, killGraceMs, opts.baseEnv ?? process.env, opts.useHelper ?? process.env.STEPWISE_NO_SPAWN_HELPER !== '1'),
   };
 }
 
-async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: NodeJS.ProcessEnv): Promise<ExecutorResult> {
+/** Today's path, and the fallback when the helper is unavailable: node forks the wrapper itself. */
+async function spawnDirect(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<SpawnedJob | { error: string }> {
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0] ?? 'sh', argv.slice(1), { cwd, env, detached: true, stdio: 'ignore' });
+  } catch (err) {
+    // spawn throws synchronously on e.g. a NUL byte in an argument or an input value.
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('exit', (code) => resolve({ code }));
+    child.once('error', (error) => resolve({ code: null, error }));
+  });
+  if (child.pid === undefined) {
+    const r = await exited;
+    return { error: `OSError: cannot start sh: ${r.error?.message ?? 'unknown error'}` };
+  }
+  return { pid: child.pid, exited: exited.then((r) => r.code) };
+}
+
+async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: NodeJS.ProcessEnv, useHelper: boolean): Promise<ExecutorResult> {
   const { ctx, inputs, config } = inv;
   const blocked = checkInputBlocklist(inputs);
   if (blocked) return crashResult(`ValueError: ${blocked}`);
@@ -115,32 +138,14 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   const env = buildScriptEnv(inputs, ctx, io, baseEnv);
   const meta = { shell_mode: prepared.shellMode, command: prepared.command };
 
-  let child: ChildProcess;
-  try {
-    const shell = prepared.shellMode === 'shell';
-    const argv = shell ? [prepared.command] : prepared.argv;
-    child = spawn('sh', ['-c', shell ? SHELL_WRAPPER_SCRIPT : WRAPPER_SCRIPT, 'sh', io.stdout, io.stderr, io.exitCode, ...argv], {
-      cwd: ctx.workspace,
-      env,
-      detached: true,
-      stdio: 'ignore',
-    });
-  } catch (err) {
-    // spawn throws synchronously on e.g. a NUL byte in an argument or an input value.
-    return crashResult(`${(err as Error).name}: ${(err as Error).message}`, meta);
-  }
-  const exited = new Promise<{ ok: boolean; error?: Error; code?: number | null }>((resolve) => {
-    child.once('exit', (code) => resolve({ ok: true, code }));
-    child.once('error', (error) => resolve({ ok: false, error }));
-  });
-  if (child.pid === undefined) {
-    const r = await exited;
-    return crashResult(`OSError: cannot start sh: ${r.error?.message ?? 'unknown error'}`, meta);
-  }
+  const shell = prepared.shellMode === 'shell';
+  const argv = ['sh', '-c', shell ? SHELL_WRAPPER_SCRIPT : WRAPPER_SCRIPT, 'sh', io.stdout, io.stderr, io.exitCode, ...(shell ? [prepared.command] : prepared.argv)];
+  const started = (useHelper ? await spawnViaHelper(argv, ctx.workspace, env) : null) ?? (await spawnDirect(argv, ctx.workspace, env));
+  if ('error' in started) return crashResult(started.error, meta);
 
   const info: SpawnInfo = {
-    pid: child.pid,
-    pgid: child.pid,
+    pid: started.pid,
+    pgid: started.pid,
     stdoutPath: io.stdout,
     stderrPath: io.stderr,
     exitCodePath: io.exitCode,
@@ -160,7 +165,7 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   if (ctx.signal.aborted) onAbort();
   let observed: number | null = null;
   try {
-    observed = (await exited).code ?? null;
+    observed = await started.exited;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }

@@ -1,0 +1,228 @@
+/**
+ * A long-lived helper that forks script wrappers for the engine. Forking the ~70 MB node
+ * process costs ~1.2 ms of main-thread time per step (libuv fork+exec); a small helper forks
+ * off the main thread and much cheaper. dash cannot make a background job a process-group
+ * leader without a tty (`set -m` is refused) and `exec setsid` costs an extra exec (~0.6 ms),
+ * so the helper is a few lines of perl (perl-base is always present on Debian; without perl we
+ * fall back to a direct spawn). It forks, makes the child the leader of its own group,
+ * sets the exact environment, and execs the same `sh -c WRAPPER …` argv as a direct spawn,
+ * announcing the pid only once exec succeeded (so the group exists when we hear of it),
+ * so crash re-attach and the /proc argv scan of find-orphan.ts see no difference (D-R2).
+ *
+ * Protocol, node → helper: `<id> <nbytes>\n` then nbytes of NUL-separated fields
+ * (cwd, env count, K=V…, argv…). Helper → node: `<id> pid <pid>`, `<id> exit <code|sig>`,
+ * `<id> err <message>`. The helper exits on stdin EOF and never kills its children, so an
+ * engine SIGKILL leaves running steps running, exactly as with a direct spawn.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { isOwnedPidAlive } from './process-group.js';
+
+export interface SpawnedJob {
+  pid: number;
+  /** Resolves with the exit code (null: killed by a signal, or unknown because the helper died). */
+  exited: Promise<number | null>;
+}
+
+interface Pending {
+  onPid: (pid: number | null) => void;
+  onExit: (code: number | null) => void;
+  pid: number | null;
+}
+
+const HELPER = String.raw`
+$| = 1; binmode STDIN; binmode STDOUT;
+my (%ids, %early, %failed);
+$SIG{PIPE} = 'DEFAULT';
+$SIG{CHLD} = sub {
+  while ((my $p = waitpid(-1, 1)) > 0) {
+    my $st = ($? & 127) ? 'sig' : ($? >> 8);
+    if (delete $failed{$p}) { delete $early{$p}; next; }
+    if (exists $ids{$p}) { my $id = delete $ids{$p}; print "$id exit $st\n"; } else { $early{$p} = $st; }
+  }
+};
+while (defined(my $h = <STDIN>)) {
+  chomp $h; my ($id, $n) = split / /, $h;
+  my $buf = '';
+  while (length($buf) < $n) { my $r = read(STDIN, $buf, $n - length($buf), length($buf)); last unless $r; }
+  last if length($buf) < $n;
+  my ($cwd, $ne, @rest) = split /\0/, $buf, -1;
+  my @env = splice(@rest, 0, $ne);
+  # Like libuv: a close-on-exec pipe tells us whether exec worked before we announce the pid.
+  pipe(my $r, my $w) or do { print "$id err pipe: $!\n"; next; };
+  my $pid = fork();
+  if (!defined $pid) { close $r; close $w; print "$id err fork: $!\n"; next; }
+  if ($pid == 0) {
+    close $r;
+    setpgrp(0, 0);
+    open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null');
+    if (chdir($cwd)) {
+      %ENV = (); for (@env) { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v; }
+      exec { $rest[0] } @rest;
+    }
+    syswrite($w, "$!"); exit 127;
+  }
+  close $w;
+  my $why = ''; while (1) { my $got = sysread($r, my $c, 512); if (defined $got) { last if $got == 0; $why .= $c; } elsif (!$!{EINTR}) { last; } }
+  close $r;
+  if ($why ne '') {
+    $failed{$pid} = 1; if (exists $early{$pid}) { delete $early{$pid}; delete $failed{$pid}; }
+    print "$id err $why\n"; next;
+  }
+  print "$id pid $pid\n";
+  $ids{$pid} = $id;
+  if (exists $early{$pid}) { delete $ids{$pid}; print "$id exit " . delete($early{$pid}) . "\n"; }
+}
+`;
+
+/** How often a job whose helper died is polled for exit. */
+const ORPHAN_POLL_MS = 20;
+
+class Spawner {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private buf = '';
+  private writeChain: Promise<void> = Promise.resolve();
+  dead = false;
+
+  constructor() {
+    // detached: terminal signals (Ctrl-C) must not reach the helper, as they never reach a step.
+    this.child = spawn('perl', ['-e', HELPER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    this.child.on('error', () => this.die());
+    this.child.on('exit', () => this.die());
+    this.child.stdin?.on('error', () => this.die());
+    this.child.stdout?.on('error', () => this.die());
+    this.child.stdout?.setEncoding('utf8');
+    this.child.stdout?.on('data', (chunk: string) => this.onData(chunk));
+    this.updateRef();
+  }
+
+  /** Forks `argv` in `cwd` with exactly `env`; null when the helper is gone (use a direct spawn). */
+  async spawn(argv: string[], cwd: string, env: string[]): Promise<SpawnedJob | null> {
+    if (this.dead) return null;
+    const id = this.nextId++;
+    let resolveExit!: (code: number | null) => void;
+    const exited = new Promise<number | null>((r) => (resolveExit = r));
+    const pid = await new Promise<number | null>((onPid) => {
+      this.pending.set(id, { onPid, onExit: resolveExit, pid: null });
+      this.updateRef();
+      const payload = Buffer.from([cwd, String(env.length), ...env, ...argv].join('\0'), 'utf8');
+      this.write(Buffer.concat([Buffer.from(`${id} ${payload.length}\n`), payload]));
+    });
+    if (pid === null) {
+      this.pending.delete(id);
+      this.updateRef();
+      return null;
+    }
+    return { pid, exited };
+  }
+
+  /** Writes in order, waiting for 'drain' when the pipe is full (env values can be MiBs). */
+  private write(data: Buffer): void {
+    this.writeChain = this.writeChain.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const stdin = this.child.stdin;
+          if (this.dead || !stdin || stdin.destroyed) return resolve();
+          if (stdin.write(data)) return resolve();
+          const done = (): void => {
+            stdin.off('drain', done);
+            stdin.off('close', done);
+            resolve();
+          };
+          stdin.on('drain', done);
+          stdin.on('close', done);
+        }),
+    );
+  }
+
+  private onData(chunk: string): void {
+    this.buf += chunk;
+    let nl: number;
+    while ((nl = this.buf.indexOf('\n')) >= 0) {
+      const [idText, kind, value] = this.buf.slice(0, nl).split(' ', 3);
+      this.buf = this.buf.slice(nl + 1);
+      const p = this.pending.get(Number(idText));
+      if (!p) continue;
+      if (kind === 'pid') {
+        p.pid = Number(value);
+        p.onPid(p.pid);
+      } else if (kind === 'exit') {
+        this.pending.delete(Number(idText));
+        p.onExit(value === 'sig' ? null : Number(value));
+      } else {
+        p.onPid(null); // fork failed: nothing runs, the caller spawns directly
+      }
+    }
+    this.updateRef();
+  }
+
+  /**
+   * The helper is gone: steps it never forked fall back to a direct spawn; steps it did fork
+   * are watched by pid (their exit-code file is the result), so no completion is ever lost.
+   */
+  private die(): void {
+    if (this.dead) return;
+    this.dead = true;
+    deaths++;
+    if (current === this) current = null;
+    for (const [id, p] of this.pending) {
+      if (p.pid === null) {
+        p.onPid(null);
+        continue;
+      }
+      const pid = p.pid;
+      const timer = setInterval(() => {
+        if (isOwnedPidAlive(pid, pid)) return;
+        clearInterval(timer);
+        p.onExit(null);
+      }, ORPHAN_POLL_MS);
+      this.pending.delete(id);
+    }
+    this.pending.clear();
+    this.child.stdin?.destroy();
+  }
+
+  /** Keep the event loop alive only while a step is in flight: an idle helper must not hold the CLI open. */
+  private updateRef(): void {
+    const busy = this.pending.size > 0;
+    const handles = [this.child, this.child.stdout, this.child.stdin] as Array<{ ref(): void; unref(): void } | null>;
+    for (const h of handles) {
+      if (!h || typeof h.ref !== 'function') continue;
+      if (busy) h.ref();
+      else h.unref();
+    }
+  }
+}
+
+let current: Spawner | null = null;
+/** Helper deaths so far: a helper that keeps dying (no perl, a hostile sandbox) is given up on. */
+let deaths = 0;
+const MAX_DEATHS = 3;
+
+/** `env` as `K=V` strings, or null when it cannot go through the helper (NUL byte, `=` in a name). */
+export function envEntries(env: NodeJS.ProcessEnv): string[] | null {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    if (k === '' || k.includes('=') || k.includes('\0') || v.includes('\0')) return null;
+    out.push(`${k}=${v}`);
+  }
+  return out;
+}
+
+/**
+ * Starts `argv` (argv[0] looked up on env PATH) through the shared helper, started lazily and
+ * restarted lazily after it died. Null means "not started, spawn it directly".
+ */
+export async function spawnViaHelper(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<SpawnedJob | null> {
+  const entries = envEntries(env);
+  if (entries === null || [cwd, ...argv].some((a) => a.includes('\0'))) return null;
+  if (deaths >= MAX_DEATHS) return null;
+  try {
+    current ??= new Spawner();
+  } catch {
+    return null;
+  }
+  return current.spawn(argv, cwd, entries);
+}
