@@ -85,6 +85,10 @@ class Spawner {
   private writeChain: Promise<void> = Promise.resolve();
   dead = false;
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   constructor() {
     // detached: terminal signals (Ctrl-C) must not reach the helper, as they never reach a step.
     this.child = spawn('perl', ['-e', HELPER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
@@ -225,4 +229,9 @@ export async function spawnViaHelper(argv: string[], cwd: string, env: NodeJS.Pr
     return null;
   }
   return current.spawn(argv, cwd, entries);
+}
+
+/** The running helper's pid, if one is running (tests kill it to check the fallbacks). */
+export function helperPid(): number | undefined {
+  return current?.dead === false ? current.pid : undefined;
 }
