@@ -4,7 +4,7 @@
  * a one-line message with what to do next, and the exit codes of SPEC CLI-2.
  */
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { CliError } from './cli-error.js';
 
 export const VERSION = '0.1.0';
@@ -19,7 +19,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .showHelpAfterError('(run `stepwise --help` for usage)')
     .exitOverride();
   program.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-  for (const register of commands) register(program);
+  for (const register of await loadCommands(argv)) register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

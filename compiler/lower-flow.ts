@@ -161,14 +161,28 @@ function bodyBetween(g: Graph, t: number, owners: number[], topo: Int32Array): n
 /** Keys holding user data: their contents are hashed verbatim (a user key named `loc` stays). */
 const DATA_KEYS = new Set(['config', 'default', 'value', 'options']);
 
+/**
+ * Canonical JSON: sorted keys, undefined members dropped. One string built by appending
+ * (no per-node arrays or joins): the hash of a 500-step flow is on the `validate` path.
+ */
 function canonical(v: unknown, strip: boolean): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
-  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, strip)).join(',')}]`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + canonical(v[i], strip);
+    return out + ']';
+  }
   const obj = v as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined && !(strip && (k === 'loc' || k === 'hash')))
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k], strip && !DATA_KEYS.has(k))}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = obj[k];
+    if (x === undefined || (strip && (k === 'loc' || k === 'hash'))) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(x, strip && !DATA_KEYS.has(k));
+    first = false;
+  }
+  return out + '}';
 }
 
 export function hashFlow(flow: CompiledFlow): string {
