@@ -15,6 +15,7 @@
  * engine SIGKILL leaves running steps running, exactly as with a direct spawn.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isOwnedPidAlive } from './process-group.js';
 
 export interface SpawnedJob {
@@ -27,6 +28,7 @@ interface Pending {
   onPid: (pid: number | null) => void;
   onExit: (code: number | null) => void;
   pid: number | null;
+  argv?: string[];
 }
 
 const HELPER = String.raw`
@@ -76,6 +78,37 @@ while (defined(my $h = <STDIN>)) {
 
 /** How often a job whose helper died is polled for exit. */
 const ORPHAN_POLL_MS = 20;
+/** Time for a child the helper forked just before dying to reach exec (a fork+exec takes ~1 ms). */
+const UNANNOUNCED_GRACE_MS = 50;
+
+/** Resolves `onExit(null)` once `pid` is gone; the exit-code file then tells the status. */
+function watchPid(pid: number, onExit: (code: number | null) => void): void {
+  const timer = setInterval(() => {
+    if (isOwnedPidAlive(pid, pid)) return;
+    clearInterval(timer);
+    onExit(null);
+  }, ORPHAN_POLL_MS);
+}
+
+/** A live process (not a zombie) whose argv is exactly `argv` (Linux /proc), else null. */
+function findByArgv(argv: string[]): number | null {
+  const want = `${argv.join('\0')}\0`;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8') === want && isOwnedPidAlive(Number(e), Number(e))) return Number(e);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return null;
+}
 
 class Spawner {
   private readonly child: ChildProcess;
@@ -91,11 +124,14 @@ class Spawner {
 
   constructor() {
     // detached: terminal signals (Ctrl-C) must not reach the helper, as they never reach a step.
-    this.child = spawn('perl', ['-e', HELPER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
-    this.child.on('error', () => this.die());
-    this.child.on('exit', () => this.die());
-    this.child.stdin?.on('error', () => this.die());
-    this.child.stdout?.on('error', () => this.die());
+    // A bare env: PERL5OPT/PERL5LIB of the user must not change the helper; each child gets its env per request.
+    const env = process.env.PATH === undefined ? {} : { PATH: process.env.PATH };
+    this.child = spawn('perl', ['-e', HELPER], { stdio: ['pipe', 'pipe', 'ignore'], detached: true, env });
+    // 'close', not 'exit': only once stdout is drained do we know which pids were announced.
+    this.child.on('close', () => this.die());
+    this.child.on('error', () => this.die()); // never started: nothing was forked
+    this.child.stdin?.on('error', () => undefined); // EPIPE: 'close' follows
+    this.child.stdout?.on('error', () => undefined);
     this.child.stdout?.setEncoding('utf8');
     this.child.stdout?.on('data', (chunk: string) => this.onData(chunk));
     this.updateRef();
@@ -108,7 +144,7 @@ class Spawner {
     let resolveExit!: (code: number | null) => void;
     const exited = new Promise<number | null>((r) => (resolveExit = r));
     const pid = await new Promise<number | null>((onPid) => {
-      this.pending.set(id, { onPid, onExit: resolveExit, pid: null });
+      this.pending.set(id, { onPid, onExit: resolveExit, pid: null, argv });
       this.updateRef();
       const payload = Buffer.from([cwd, String(env.length), ...env, ...argv].join('\0'), 'utf8');
       this.write(Buffer.concat([Buffer.from(`${id} ${payload.length}\n`), payload]));
@@ -155,7 +191,8 @@ class Spawner {
         this.pending.delete(Number(idText));
         p.onExit(value === 'sig' ? null : Number(value));
       } else {
-        p.onPid(null); // fork failed: nothing runs, the caller spawns directly
+        this.pending.delete(Number(idText));
+        p.onPid(null); // fork or exec failed: nothing runs, the caller spawns directly
       }
     }
     this.updateRef();
@@ -170,21 +207,25 @@ class Spawner {
     this.dead = true;
     deaths++;
     if (current === this) current = null;
-    for (const [id, p] of this.pending) {
-      if (p.pid === null) {
-        p.onPid(null);
-        continue;
-      }
-      const pid = p.pid;
-      const timer = setInterval(() => {
-        if (isOwnedPidAlive(pid, pid)) return;
-        clearInterval(timer);
-        p.onExit(null);
-      }, ORPHAN_POLL_MS);
-      this.pending.delete(id);
+    for (const p of this.pending.values()) {
+      if (p.pid === null) void this.settleUnannounced(p);
+      else watchPid(p.pid, p.onExit);
     }
     this.pending.clear();
     this.child.stdin?.destroy();
+  }
+
+  /**
+   * A request the helper took but never answered: it may have died between fork and
+   * announcing the pid. Look for the child by its exact argv before falling back to a direct
+   * spawn, so a step is never started twice.
+   */
+  private async settleUnannounced(p: Pending): Promise<void> {
+    await new Promise((r) => setTimeout(r, UNANNOUNCED_GRACE_MS));
+    const pid = p.argv ? findByArgv(p.argv) : null;
+    if (pid === null) return p.onPid(null);
+    p.onPid(pid);
+    watchPid(pid, p.onExit);
   }
 
   /** Keep the event loop alive only while a step is in flight: an idle helper must not hold the CLI open. */
