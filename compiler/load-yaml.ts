@@ -3,7 +3,7 @@
  * (with the parser's position), duplicate keys YAML_DUPLICATE_KEY, a root that is not a
  * mapping YAML_NOT_MAPPING. Returns the root mapping only when the later stages can use it.
  */
-import { isScalar, LineCounter, parseDocument, visit, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import { repairPlainColons } from './repair-yaml.js';
 import { isMapNode, keyName, report, type CompileSession, type SourceContext } from './source-context.js';
 
@@ -21,20 +21,33 @@ function parse(text: string) {
   return { lc, doc, fatal: doc.errors.length > 0 };
 }
 
+function checkKeys(ctx: SourceContext, map: YAMLMap): void {
+  const seen = new Set<string>();
+  for (const pair of map.items) {
+    const k = pair.key as any;
+    if (!isScalar(k)) continue;
+    const name = keyName(k);
+    if (name === '<<') continue;
+    if (seen.has(name)) report(ctx, 'YAML_DUPLICATE_KEY', k, `Map keys must be unique: '${name}' appears twice`);
+    seen.add(name);
+  }
+}
+
+/** Pre-order walk, the order of yaml's `visit` (a plain recursion is cheaper on the validate path). */
+function walkKeys(ctx: SourceContext, node: unknown): void {
+  if (isMap(node)) {
+    checkKeys(ctx, node as YAMLMap);
+    for (const pair of node.items) walkKeys(ctx, pair);
+  } else if (isSeq(node)) {
+    for (const item of node.items) walkKeys(ctx, item);
+  } else if (isPair(node)) {
+    walkKeys(ctx, node.key);
+    walkKeys(ctx, node.value);
+  }
+}
+
 function reportDuplicateKeys(ctx: SourceContext): void {
-  visit(ctx.doc, {
-    Map(_key, map) {
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        const k = pair.key as any;
-        if (!isScalar(k)) continue;
-        const name = keyName(k);
-        if (name === '<<') continue;
-        if (seen.has(name)) report(ctx, 'YAML_DUPLICATE_KEY', k, `Map keys must be unique: '${name}' appears twice`);
-        seen.add(name);
-      }
-    },
-  });
+  walkKeys(ctx, ctx.doc.contents);
 }
 
 export function loadYaml(text: string, file: string, session: CompileSession, baseDir: string | undefined): Loaded {
