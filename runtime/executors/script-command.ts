@@ -27,7 +27,8 @@ const PLAIN_WORD = /^[A-Za-z0-9@%+=:,./_-]+$/;
 
 function isFile(p: string): boolean {
   try {
-    return statSync(p).isFile();
+    // No throw for the common "no such file" (`echo` is not a file in the flow dir): exceptions cost per step.
+    return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

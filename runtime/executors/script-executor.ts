@@ -6,7 +6,7 @@
  * from the SpawnInfo it persisted (D-R2, E-23.2, see reattach-script.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Executor, ExecutorInvocation, ExecutorResult, SpawnInfo } from './types.js';
 import { checkInputBlocklist } from './blocklist.js';
 import { prepareCommand } from './script-command.js';
@@ -93,6 +93,15 @@ export function createScriptExecutor(opts: ScriptExecutorOptions = {}): Executor
   };
 }
 
+/** One unlink instead of rmSync's lstat+unlink; a missing file is the usual case. */
+function removeIfExists(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 /** Today's path, and the fallback when the helper is unavailable: node forks the wrapper itself. */
 async function spawnDirect(argv: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<SpawnedJob | { error: string }> {
   let child: ChildProcess;
@@ -130,7 +139,7 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   try {
     mkdirSync(io.dir, { recursive: true });
     // A stale exit code (same step and attempt after a job reset) must never be read as this run's.
-    rmSync(io.exitCode, { force: true });
+    removeIfExists(io.exitCode);
     writeFileSync(io.input, JSON.stringify(inputs, null, 2));
   } catch (err) {
     return crashResult(`OSError: cannot prepare workspace ${ctx.workspace}: ${(err as Error).message}`);
