@@ -65,16 +65,32 @@ export function toRunRecord(r: Row): RunRecord {
   };
 }
 
+/** Retries an operation SQLite refused with SQLITE_BUSY without consulting the busy handler (journal mode changes). */
+function withBusyRetry<T>(op: () => T, deadlineMs = 5000): T {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return op();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 export class Store {
   readonly db: Database.Database;
   private stmts = new Map<string, Database.Statement>();
   private flowCache = new Map<string, CompiledFlow>();
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    // The busy timeout comes first: switching a fresh file to WAL needs a lock that another
+    // process opening the same project at the same moment may hold.
+    this.db = new Database(path, { timeout: 5000 });
     this.db.pragma('busy_timeout = 5000');
+    withBusyRetry(() => this.db.pragma('journal_mode = WAL'));
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
   }
