@@ -38,8 +38,19 @@ const messages: IParserErrorMessageProvider = {
 const LIST_END = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace, EOF, T.In, T.Assign, T.Colon]);
 
 export class ExprParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages });
+  /**
+   * `validate: false` skips Chevrotain's grammar self-checks (~50 ms at every CLI start that
+   * parses an expression); tests/grammars/expr/grammar-validation.test.ts builds the parser
+   * with them on, so a grammar mistake still fails the suite.
+   */
+  constructor(opts: { validate?: boolean } = {}) {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      nodeLocationTracking: 'onlyOffset',
+      errorMessageProvider: messages,
+      skipValidations: opts.validate === false,
+    });
     this.performSelfAnalysis();
   }
 
@@ -292,6 +303,6 @@ export class ExprParser extends CstParser {
 
 let instance: ExprParser | undefined;
 export function exprParser(): ExprParser {
-  instance ??= new ExprParser();
+  instance ??= new ExprParser({ validate: false });
   return instance;
 }
