@@ -89,3 +89,34 @@ describe('CLI-4 run modes and CLI-6 job commands', () => {
     expect(st.json.steps.map((s: any) => s.runs.length)).toEqual([2, 2]);
   });
 });
+
+describe('CLI-5 / CLI-2 interrupting a --wait', () => {
+  it('SIGTERM cancels the job, prints the cancelled JSON and exits 4; the running step is stopped', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../support/cli.js');
+    const dir = project({ 'slow.flow.yaml': SLOW_FLOW });
+    const child = spawn(process.execPath, [BIN, 'run', 'slow.flow.yaml', '--wait'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    // Wait until step a is running (its stdout file exists), then interrupt.
+    const { existsSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const jobsDir = join(dir, '.stepwise', 'jobs');
+    for (let i = 0; i < 200; i++) {
+      const jobs = existsSync(jobsDir) ? readdirSync(jobsDir) : [];
+      if (jobs.some((j) => existsSync(join(jobsDir, j, 'workspace', '.stepwise', 'step-io', 'a-1.stdout')))) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(4);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({ status: 'cancelled', completed_outputs: [] });
+    expect(stderr).toContain('cancelling');
+    const st = await swJson(dir, 'status', json.job_id, '--output', 'json');
+    expect(st.json.job.status).toBe('cancelled');
+    expect(st.json.steps[0].runs[0].status).toBe('cancelled');
+  });
+});
