@@ -25,8 +25,3 @@ export function loadFlow(ref: string, projectDir: string | undefined, opts: { co
   }
   return { flow: result.flow, warnings: result.diagnostics.filter((d) => d.severity !== 'error'), path: resolved.path };
 }
-
-/** One-line version of a flow error for the `--wait` JSON `error` field. */
-export function flowErrorSummary(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

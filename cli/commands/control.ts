@@ -3,21 +3,9 @@
  * and the hidden `__drive <job>` that an `--async` run detaches (E-14, CLI-6).
  */
 import type { Command } from 'commander';
-import type { Stepwise } from '../../runtime/types.js';
 import { CliError } from '../cli-error.js';
-import { requireProjectDir } from '../project.js';
-import { openEngine } from '../engine.js';
+import { withJob } from '../engine.js';
 import { awaitJob } from '../await-job.js';
-
-async function withJob<T>(cmd: Command, jobId: string, fn: (engine: Stepwise) => Promise<T>): Promise<T> {
-  const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
-  try {
-    if (!engine.store.getJob(jobId)) throw new CliError(`no job '${jobId}' in this project. List jobs with \`stepwise jobs\`.`, 1);
-    return await fn(engine);
-  } finally {
-    await engine.close();
-  }
-}
 
 /** Runs a control operation, turning the runtime's refusal (e.g. "cannot pause a completed job") into exit 2. */
 function control(op: () => void): void {

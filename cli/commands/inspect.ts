@@ -3,18 +3,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { requireProjectDir } from '../project.js';
-import { openEngine } from '../engine.js';
+import { withJob } from '../engine.js';
 
 export function register(program: Command): void {
   program
     .command('output <job> [step]')
     .description("print a job's outputs (or one step's latest artifact) as JSON")
     .action(async (jobId: string, step: string | undefined, _o: unknown, cmd: Command) => {
-      const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
-      try {
-        const job = engine.store.getJob(jobId);
-        if (!job) throw new CliError(`no job '${jobId}' in this project. List jobs with \`stepwise jobs\`.`, 1);
+      await withJob(cmd, jobId, (engine, job) => {
         if (step) {
           const runs = engine.store.listRuns(jobId, step);
           const flow = engine.store.getFlow(job.flowHash);
@@ -27,19 +23,14 @@ export function register(program: Command): void {
         const out: Record<string, unknown> = { status: job.status, outputs: engine.store.terminalOutputs(jobId) };
         if (job.status === 'failed' || job.status === 'cancelled') out.completed_outputs = engine.store.completedOutputs(jobId);
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      } finally {
-        await engine.close();
-      }
+      });
     });
 
   program
     .command('logs <job> [step]')
     .description("print the stdout/stderr of a job's script steps")
     .action(async (jobId: string, step: string | undefined, _o: unknown, cmd: Command) => {
-      const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
-      try {
-        const job = engine.store.getJob(jobId);
-        if (!job) throw new CliError(`no job '${jobId}' in this project. List jobs with \`stepwise jobs\`.`, 1);
+      await withJob(cmd, jobId, (_engine, job) => {
         const dir = join(job.workspace, '.stepwise', 'step-io');
         const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(stdout|stderr)$/.test(f)).sort() : [];
         const mine = step ? files.filter((f) => f.startsWith(`${step}-`)) : files;
@@ -52,8 +43,6 @@ export function register(program: Command): void {
           if (text.length === 0) continue;
           process.stdout.write(`── ${f}\n${text}${text.endsWith('\n') ? '' : '\n'}`);
         }
-      } finally {
-        await engine.close();
-      }
+      });
     });
 }

@@ -8,8 +8,7 @@ import type { JobRecord, RunRecord, StoreReader } from '../../runtime/types.js';
 import { fieldSpecs, fulfillCommand } from '../../runtime/watch/field-hints.js';
 import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js';
 import { CliError } from '../cli-error.js';
-import { requireProjectDir } from '../project.js';
-import { openEngine } from '../engine.js';
+import { withEngine } from '../engine.js';
 import { outputSchema } from '../wait-json.js';
 
 interface ListOptions {
@@ -126,12 +125,9 @@ export function register(program: Command): void {
         if (s === null) throw new CliError(`--since '${opts.since}' is not a duration; use e.g. 30m, 24h or 7d.`, 2);
         sinceSeconds = s;
       }
-      const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
-      try {
+      await withEngine(cmd, (engine) => {
         const inbox = buildInbox(engine.store, { sinceSeconds, flow: opts.flow });
         process.stdout.write(opts.output === 'json' ? `${JSON.stringify(inbox, null, 2)}\n` : human(inbox));
-      } finally {
-        await engine.close();
-      }
+      });
     });
 }

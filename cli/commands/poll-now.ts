@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { RunRecord, Stepwise } from '../../runtime/types.js';
-import { requireProjectDir } from '../project.js';
-import { openEngine } from '../engine.js';
+import { withEngine } from '../engine.js';
 import { rootJob } from './fulfill.js';
 
 const CHECK_WAIT_MS = 310_000;
@@ -33,11 +32,10 @@ export function register(program: Command): void {
     .description("run a poll step's check now instead of at its next interval")
     .option('--output <format>', 'json')
     .action(async (runId: string, opts: { output?: string }, cmd: Command) => {
-      const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
       const print = (o: Record<string, unknown>, text: string): void => {
         process.stdout.write(opts.output === 'json' ? `${JSON.stringify(o)}\n` : `${text}\n`);
       };
-      try {
+      await withEngine(cmd, async (engine) => {
         const before = checkCount(engine.store.getRun(runId));
         const r = await engine.pollNow(runId);
         if (r.status === 'rejected') {
@@ -59,8 +57,6 @@ export function register(program: Command): void {
           ready ? `Run ${runId} is ready; the job continues.` : `Run ${runId} not ready yet${w.last_error ? ` (last error: ${String(w.last_error)})` : ''}.`,
         );
         if (ready) await engine.waitForJob(rootJob(engine, r.job_id));
-      } finally {
-        await engine.close();
-      }
+      });
     });
 }

@@ -3,10 +3,8 @@
  * attempt order (shape: ../shared/conformance/README.md; fields of CLI-6 added).
  */
 import type { Command } from 'commander';
-import type { StoreReader } from '../../runtime/types.js';
-import { CliError } from '../cli-error.js';
-import { requireProjectDir } from '../project.js';
-import { openEngine } from '../engine.js';
+import type { JobRecord, StoreReader } from '../../runtime/types.js';
+import { withJob } from '../engine.js';
 
 export function register(program: Command): void {
   program
@@ -14,20 +12,16 @@ export function register(program: Command): void {
     .description("show a job's state and each step's runs")
     .option('--output <format>', 'json')
     .action(async (jobId: string, opts: { output?: string }, cmd: Command) => {
-      const engine = await openEngine(requireProjectDir(cmd.optsWithGlobals().projectDir));
-      try {
-        const status = jobStatus(engine.store, jobId);
+      await withJob(cmd, jobId, (engine, job) => {
+        const status = jobStatus(engine.store, job);
         if (opts.output === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         else process.stdout.write(humanStatus(status));
-      } finally {
-        await engine.close();
-      }
+      });
     });
 }
 
-export function jobStatus(store: StoreReader, jobId: string): Record<string, any> {
-  const job = store.getJob(jobId);
-  if (!job) throw new CliError(`no job '${jobId}' in this project. List jobs with \`stepwise jobs\`.`, 1);
+export function jobStatus(store: StoreReader, job: JobRecord): Record<string, any> {
+  const jobId = job.id;
   const flow = store.getFlow(job.flowHash);
   const runs = store.listRuns(jobId);
   const names = flow ? flow.steps.map((s) => s.name) : [...new Set(runs.map((r) => r.stepName))];
