@@ -378,13 +378,8 @@ export class Engine {
       startDelegation(this, job, step, run);
       return;
     }
-    let config: Record<string, unknown>;
-    try {
-      config = this.host.render(step, run.inputs);
-    } catch (e) {
-      this.failRun(job, run, crashMessage(e), 'executor_crash', null);
-      return;
-    }
+    const config = this.renderOrFail(job, step, run);
+    if (!config) return;
     run.executorState = { _interpolated_config: config };
     this.store.updateRun(run);
     this.armDurationLimit(job, step, run);
@@ -428,6 +423,16 @@ export class Engine {
     }
   }
 
+  /** Stage A (T-1) config for a launch; a rendering error fails the run as `executor_crash` (E-8.5) and yields null. */
+  private renderOrFail(job: LiveJob, step: CompiledStep, run: RunRecord): Record<string, unknown> | null {
+    try {
+      return this.host.render(step, run.inputs);
+    } catch (e) {
+      this.failRun(job, run, crashMessage(e), 'executor_crash', null);
+      return null;
+    }
+  }
+
   /**
    * D-R2: re-executes an interrupted attempt in its own run row (same attempt number), so a
    * crash never changes what `attempt` means to exit rules and scripts.
@@ -435,13 +440,8 @@ export class Engine {
   restartInPlace(job: LiveJob, run: RunRecord): void {
     const step = job.index.steps.get(run.stepName)!.step;
     const restarts = Number(run.executorState?.restarts ?? 0) + 1;
-    let config: Record<string, unknown>;
-    try {
-      config = this.host.render(step, run.inputs);
-    } catch (e) {
-      this.failRun(job, run, crashMessage(e), 'executor_crash', null);
-      return;
-    }
+    const config = this.renderOrFail(job, step, run);
+    if (!config) return;
     run.executorState = { _interpolated_config: config, restarts };
     run.pid = null;
     this.store.updateRun(run);

@@ -4,32 +4,19 @@
  * paths (step-io, EX-1.3) and its wrapper's argv names its exit-code file, so recovery can
  * still find it: by exit-code file (it finished) or by a /proc scan (it is still running).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { SpawnInfo } from '../executors/types.js';
-import { readProcStat } from '../executors/process-group.js';
+import { listPids, readCmdline, readProcStat } from '../executors/process-group.js';
 import { stepIoPaths } from '../executors/step-io.js';
 
 /** Live processes by every `.exitcode` path in their argv (Linux /proc): one scan per lookup. */
 function wrappersByExitCodePath(): Map<string, { pid: number; pgid: number }> {
   const out = new Map<string, { pid: number; pgid: number }>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${e}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    const arg = cmdline.split('\0').find((a) => a.endsWith('.exitcode'));
-    if (!arg) continue;
-    const stat = readProcStat(Number(e));
-    if (stat && stat.state !== 'Z' && !out.has(arg)) out.set(arg, { pid: Number(e), pgid: stat.pgid });
+  for (const pid of listPids() ?? []) {
+    const arg = readCmdline(pid)?.find((a) => a.endsWith('.exitcode'));
+    if (!arg || out.has(arg)) continue;
+    const stat = readProcStat(pid);
+    if (stat && stat.state !== 'Z') out.set(arg, { pid, pgid: stat.pgid });
   }
   return out;
 }

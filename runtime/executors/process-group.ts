@@ -44,24 +44,37 @@ export function isOwnedPidAlive(pid: number, pgid: number): boolean {
   return stat.state !== 'Z' && stat.pgid === pgid;
 }
 
+/** Pids of every process (Linux /proc), or null where /proc cannot be read. */
+export function listPids(): number[] | null {
+  try {
+    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  } catch {
+    return null;
+  }
+}
+
+/** A process's argv from /proc, or null when it is gone or not ours to read. */
+export function readCmdline(pid: number): string[] | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.endsWith('\0') ? raw.slice(0, -1).split('\0') : raw.split('\0');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * True while any process of the group is still running. Zombies do not count: orphans are
  * reaped by init, which in some containers takes seconds, and a zombie runs no code.
  */
 export function isGroupAlive(pgid: number): boolean {
   if (pgid <= 0 || !groupExists(pgid)) return false;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true; // no /proc: trust kill(-pgid, 0)
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProcStat(Number(entry));
-    if (stat && stat.pgid === pgid && stat.state !== 'Z') return true;
-  }
-  return false;
+  const pids = listPids();
+  if (pids === null) return true; // no /proc: trust kill(-pgid, 0)
+  return pids.some((pid) => {
+    const stat = readProcStat(pid);
+    return stat !== null && stat.pgid === pgid && stat.state !== 'Z';
+  });
 }
 
 /** kill(-pgid, 0): does any process of the group exist (zombies included)? */

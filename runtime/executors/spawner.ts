@@ -15,8 +15,7 @@
  * engine SIGKILL leaves running steps running, exactly as with a direct spawn.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { isOwnedPidAlive } from './process-group.js';
+import { isOwnedPidAlive, listPids, readCmdline } from './process-group.js';
 
 export interface SpawnedJob {
   pid: number;
@@ -92,20 +91,9 @@ function watchPid(pid: number, onExit: (code: number | null) => void): void {
 
 /** A live process (not a zombie) whose argv is exactly `argv` (Linux /proc), else null. */
 function findByArgv(argv: string[]): number | null {
-  const want = `${argv.join('\0')}\0`;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      if (readFileSync(`/proc/${e}/cmdline`, 'utf8') === want && isOwnedPidAlive(Number(e), Number(e))) return Number(e);
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
+  const want = argv.join('\0');
+  for (const pid of listPids() ?? []) {
+    if (readCmdline(pid)?.join('\0') === want && isOwnedPidAlive(pid, pid)) return pid;
   }
   return null;
 }
