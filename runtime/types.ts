@@ -119,6 +119,8 @@ export interface ListJobsFilter {
   limit?: number;
   topLevelOnly?: boolean;
   name?: string;
+  /** Only the direct sub-jobs of this job (for_each items, sub-flows). */
+  parentJobId?: string;
 }
 
 export interface PauseInfo {

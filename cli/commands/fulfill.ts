@@ -10,9 +10,10 @@ import type { RunRecord, Stepwise } from '../../runtime/types.js';
 import { describeFields, fieldSpecs } from '../../runtime/watch/field-hints.js';
 import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js';
 import { requireProjectDir } from '../project.js';
-import { openEngine } from '../engine.js';
+import { withEngine } from '../engine.js';
 import { jsonErrorPosition } from '../json-error-position.js';
 import { awaitJob } from '../await-job.js';
+import { rootJobId } from '../root-job.js';
 
 interface FulfillOptions {
   file?: string;
@@ -88,7 +89,7 @@ export async function fulfillAndReport(engine: Stepwise, runId: string, payload:
     print({ status: 'error', error: hint ? `${r.error}. ${hint}` : r.error, problems: r.problems });
     return 2;
   }
-  const jobId = rootJob(engine, run.jobId);
+  const jobId = rootJobId(engine.store, run.jobId);
   if (wait) return awaitJob(engine, jobId, 'wait');
   print(r.status === 'fulfilled' ? { status: 'fulfilled', run_id: runId, job_id: r.job_id } : r);
   // The job's runner had exited and this process adopted it: drive it to its next stop
@@ -100,16 +101,6 @@ export async function fulfillAndReport(engine: Stepwise, runId: string, payload:
   return 0;
 }
 
-export function rootJob(engine: Stepwise, jobId: string): string {
-  let id = jobId;
-  for (let i = 0; i < 64; i++) {
-    const p = engine.store.getJob(id)?.parentJobId;
-    if (!p) return id;
-    id = p;
-  }
-  return id;
-}
-
 export function register(program: Command): void {
   program
     .command('fulfill <run_id> [payload]')
@@ -118,18 +109,13 @@ export function register(program: Command): void {
     .option('--stdin', 'read the JSON payload from stdin')
     .option('--wait', 'then block until the job settles and print the --wait JSON')
     .action(async (runId: string, arg: string | undefined, opts: FulfillOptions, cmd: Command) => {
-      const projectDir = requireProjectDir(cmd.optsWithGlobals().projectDir);
+      requireProjectDir(cmd.optsWithGlobals().projectDir); // no project → exit 4 before reading a payload
       const parsed = readPayload(arg, opts);
       if (!parsed.ok) {
         print({ status: 'error', error: parsed.error });
         process.exitCode = 2;
         return;
       }
-      const engine = await openEngine(projectDir);
-      try {
-        process.exitCode = await fulfillAndReport(engine, runId, parsed.value, Boolean(opts.wait));
-      } finally {
-        await engine.close();
-      }
+      process.exitCode = await withEngine(cmd, (engine) => fulfillAndReport(engine, runId, parsed.value, Boolean(opts.wait)));
     });
 }

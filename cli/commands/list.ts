@@ -4,11 +4,12 @@
  * jobs and every paused job — each with the exact command that continues it.
  */
 import type { Command } from 'commander';
-import type { JobRecord, RunRecord, StoreReader } from '../../runtime/types.js';
+import type { RunRecord, StoreReader } from '../../runtime/types.js';
 import { fieldSpecs, fulfillCommand } from '../../runtime/watch/field-hints.js';
 import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js';
 import { CliError } from '../cli-error.js';
 import { withEngine } from '../engine.js';
+import { rootJobOf } from '../root-job.js';
 import { outputSchema } from '../wait-json.js';
 
 interface ListOptions {
@@ -27,16 +28,6 @@ export function parseSince(text: string): number | null {
   return Number(m[1]) * UNITS[m[2] || 's']!;
 }
 
-function rootOf(store: StoreReader, job: JobRecord): JobRecord {
-  let j = job;
-  for (let i = 0; i < 64 && j.parentJobId; i++) {
-    const p = store.getJob(j.parentJobId);
-    if (!p) break;
-    j = p;
-  }
-  return j;
-}
-
 export interface Inbox {
   suspended_steps: Record<string, unknown>[];
   paused_jobs: Record<string, unknown>[];
@@ -50,7 +41,7 @@ export function buildInbox(store: StoreReader, opts: { sinceSeconds?: number; fl
   const steps: Record<string, unknown>[] = [];
   const paused: Record<string, unknown>[] = [];
   for (const job of jobs) {
-    const root = rootOf(store, job);
+    const root = rootJobOf(store, job);
     if (root.status !== 'running' && root.status !== 'paused') continue;
     if (opts.flow && job.flowName !== opts.flow && root.flowName !== opts.flow) continue;
     const flow = store.getFlow(job.flowHash);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { RunRecord, Stepwise } from '../../runtime/types.js';
 import { withEngine } from '../engine.js';
-import { rootJob } from './fulfill.js';
+import { rootJobId } from '../root-job.js';
 
 const CHECK_WAIT_MS = 310_000;
 
@@ -56,7 +56,7 @@ export function register(program: Command): void {
           { status: 'checked', run_id: runId, job_id: r.job_id, ready, check_count: w.check_count ?? null, last_error: w.last_error ?? null },
           ready ? `Run ${runId} is ready; the job continues.` : `Run ${runId} not ready yet${w.last_error ? ` (last error: ${String(w.last_error)})` : ''}.`,
         );
-        if (ready) await engine.waitForJob(rootJob(engine, r.job_id));
+        if (ready) await engine.waitForJob(rootJobId(engine.store, r.job_id));
       });
     });
 }

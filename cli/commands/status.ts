@@ -64,7 +64,7 @@ export function jobStatus(store: StoreReader, job: JobRecord): Record<string, an
       ...(job.status === 'paused' ? { pause: store.pauseInfo(jobId) } : {}),
     },
     steps,
-    sub_jobs: store.listJobs({}).filter((j) => j.parentJobId === jobId).map((j) => ({ id: j.id, status: j.status, name: j.name })),
+    sub_jobs: store.listJobs({ parentJobId: jobId }).map((j) => ({ id: j.id, status: j.status, name: j.name })),
     cost_usd: 0,
   };
 }

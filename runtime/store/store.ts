@@ -200,6 +200,10 @@ export class Store {
       args.push(filter.status);
     }
     if (filter.topLevelOnly) where.push('parent_job_id IS NULL');
+    if (filter.parentJobId) {
+      where.push('parent_job_id = ?');
+      args.push(filter.parentJobId);
+    }
     if (filter.name) {
       where.push('name = ?');
       args.push(filter.name);
