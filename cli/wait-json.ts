@@ -3,7 +3,8 @@
  * outcome, and its exit code. Built from the store so `run --wait`, `wait`, `resume
  * --wait` and `fulfill --wait` all print the same shapes.
  */
-import type { CompiledFlow, OutputSpec } from '../compiler/ir.js';
+import type { OutputSpec } from '../compiler/ir.js';
+import { watchFields, watchSchema } from '../runtime/watch/normalize-watch.js';
 import type { JobOutcome, JobRecord, RunRecord, StoreReader } from '../runtime/types.js';
 
 export interface WaitReport {
@@ -33,20 +34,27 @@ export function outputSchema(outputs: OutputSpec[]): Record<string, unknown> {
   return props;
 }
 
-export function suspendedSteps(store: StoreReader, job: JobRecord, flow: CompiledFlow | undefined): Record<string, unknown>[] {
+/** The typed fields stored with a suspended run's watch, as the `output_schema` object of CLI-5 (undefined when untyped). */
+export function watchOutputSchema(watch: Record<string, unknown> | null): Record<string, unknown> | undefined {
+  const schema = watchSchema(watch);
+  return schema ? outputSchema(schema) : undefined;
+}
+
+/** CLI-5 `suspended_steps`, read from each run's stored watch (E-15.1), which is pinned with the run. */
+export function suspendedSteps(store: StoreReader, job: JobRecord): Record<string, unknown>[] {
   return store
     .listRuns(job.id)
     .filter((r) => r.status === 'suspended' && r.watch)
     .map((r) => {
-      const step = flow?.steps.find((s) => s.name === r.stepName);
       const watchConfig = (r.watch?.config ?? {}) as Record<string, unknown>;
       const entry: Record<string, unknown> = {
         run_id: r.id,
         step: r.stepName,
         prompt: watchConfig.prompt ?? '',
-        fields: (r.watch?.fulfillment_outputs as string[] | undefined) ?? step?.outputs.map((o) => o.name) ?? [],
+        fields: watchFields(r.watch),
       };
-      if (step?.outputsTyped) entry.output_schema = outputSchema(step.outputs);
+      const schema = watchOutputSchema(r.watch);
+      if (schema) entry.output_schema = schema;
       entry.inputs = r.inputs;
       entry.suspended_at = r.startedAt;
       return entry;
@@ -92,13 +100,12 @@ export function buildWaitReport(store: StoreReader, outcome: JobOutcome): WaitRe
       };
     }
     case 'suspended': {
-      const flow = store.getFlow(job.flowHash);
       return {
         exitCode: 5,
         json: {
           status: 'suspended',
           ...base,
-          suspended_steps: suspendedSteps(store, job, flow),
+          suspended_steps: suspendedSteps(store, job),
           completed_steps: completedSteps(store.listRuns(job.id)),
           ...cost,
         },

@@ -10,7 +10,7 @@ import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js
 import { CliError } from '../cli-error.js';
 import { withEngine } from '../engine.js';
 import { rootJobOf } from '../root-job.js';
-import { outputSchema } from '../wait-json.js';
+import { watchOutputSchema } from '../wait-json.js';
 
 interface ListOptions {
   suspended?: boolean;
@@ -44,10 +44,8 @@ export function buildInbox(store: StoreReader, opts: { sinceSeconds?: number; fl
     const root = rootJobOf(store, job);
     if (root.status !== 'running' && root.status !== 'paused') continue;
     if (opts.flow && job.flowName !== opts.flow && root.flowName !== opts.flow) continue;
-    const flow = store.getFlow(job.flowHash);
     for (const run of store.listRuns(job.id).filter((r: RunRecord) => r.status === 'suspended' && r.watch)) {
       if (!recent(run.startedAt)) continue;
-      const step = flow?.steps.find((s) => s.name === run.stepName);
       const specs = fieldSpecs(watchFields(run.watch), watchSchema(run.watch));
       const cfg = (run.watch?.config ?? {}) as Record<string, unknown>;
       const entry: Record<string, unknown> = {
@@ -64,7 +62,8 @@ export function buildInbox(store: StoreReader, opts: { sinceSeconds?: number; fl
         fulfill_command: fulfillCommand(run.id, specs),
       };
       if (run.watch?.mode === 'poll') entry.poll_now_command = `stepwise poll-now ${run.id}`;
-      if (step?.outputsTyped) entry.output_schema = outputSchema(step.outputs);
+      const schema = watchOutputSchema(run.watch);
+      if (schema) entry.output_schema = schema;
       steps.push(entry);
     }
     if (job.status === 'paused' && !job.parentJobId && recent(job.updatedAt)) {
