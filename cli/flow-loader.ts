@@ -4,7 +4,9 @@
  */
 import type { CompiledFlow } from '../compiler/ir.js';
 import type { Diagnostic } from '../compiler/diagnostic.js';
-import { compileFile, resolveFlowRef } from '../compiler/index.js';
+import { resolveFlowRef } from '../compiler/resolve-flow-ref.js';
+import { compileFileCached } from '../compiler/compile-cache.js';
+import { compileCacheFor } from './compile-cache-dir.js';
 import { formatDiagnostics } from './format-diagnostics.js';
 import { CliError } from './cli-error.js';
 
@@ -14,10 +16,10 @@ export interface LoadedFlow {
   path: string;
 }
 
-export function loadFlow(ref: string, projectDir: string | undefined, opts: { color: boolean }): LoadedFlow {
+export async function loadFlow(ref: string, projectDir: string | undefined, opts: { color: boolean; cache?: boolean }): Promise<LoadedFlow> {
   const resolved = resolveFlowRef(ref, { cwd: process.cwd(), projectDir });
   if ('error' in resolved) throw new CliError(`${resolved.error.message}${resolved.error.hint ? `\n  hint: ${resolved.error.hint}` : ''}`, 2);
-  const result = compileFile(resolved.path, { projectDir });
+  const result = await compileFileCached(resolved.path, { projectDir }, compileCacheFor(projectDir, opts.cache ?? true));
   if (!result.flow) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     const text = formatDiagnostics(errors, result.sources, { color: opts.color });

@@ -2,7 +2,6 @@
  * Build one step: kind selection (F-4), executor config (F-5, F-5.1), then every other
  * key through the specialised builders. Unknown keys are warnings with a did-you-mean.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isMap, type Node, type YAMLMap } from 'yaml';
 import { buildAfter, buildInputs, buildWhen } from './build-bindings.js';
@@ -12,6 +11,7 @@ import { buildCache, buildDecorators, buildDerived, buildExits, buildLimits, rea
 import type { CompiledStep, StepKind } from './ir.js';
 import type { StepModel } from './model.js';
 import { didYouMean, entries, IDENT, locOf, report, toJS, typeName, type SourceContext } from './source-context.js';
+import { readSource } from './source-fs.js';
 
 export const EXECUTOR_TYPES = ['script', 'external', 'poll', 'llm', 'agent', 'mock_llm'] as const;
 
@@ -217,7 +217,7 @@ function readPromptFile(m: StepModel, config: Record<string, unknown>): void {
   }
   const path = resolve(ctx.baseDir ?? '/', rel);
   try {
-    config.prompt = readFileSync(path, 'utf8');
+    config.prompt = readSource(path);
   } catch (e) {
     report(ctx, 'FLOW_PROMPT_FILE', node, `Step '${step.name}': cannot read prompt_file '${rel}' (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${path})`);
     m.broken = true;

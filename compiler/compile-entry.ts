@@ -3,7 +3,6 @@
  * from a string. Both return data and never throw: a bug inside the compiler becomes a
  * FLOW_INTERNAL diagnostic.
  */
-import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compilePath, compileText } from './compile-flow.js';
 import { CODES } from './codes.js';
@@ -11,6 +10,7 @@ import type { Diagnostic } from './diagnostic.js';
 import type { CompiledFlow } from './ir.js';
 import { findProjectDir, flowFileAt } from './resolve-flow-ref.js';
 import type { CompileSession } from './source-context.js';
+import { probe } from './source-fs.js';
 
 export interface CompileOptions {
   projectDir?: string;
@@ -52,11 +52,7 @@ function finish(session: CompileSession, flow: CompiledFlow | null): CompileResu
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
   const abs = resolve(path);
   let near = dirname(abs);
-  try {
-    if (statSync(abs).isDirectory()) near = abs;
-  } catch {
-    /* reported below */
-  }
+  if (probe(abs) === 'dir') near = abs;
   const session = newSession(opts, near);
   try {
     const found = flowFileAt(abs, path);

@@ -3,7 +3,6 @@
  * through the NestedCompiler below (inline mappings share the parent's file; file and
  * registry references are loaded as their own files, guarded against cycles).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Node, YAMLMap } from 'yaml';
 import type { NestedCompiler } from './build-delegating.js';
@@ -21,6 +20,7 @@ import type { CompiledFlow, VarDecl } from './ir.js';
 import { loadYaml } from './load-yaml.js';
 import { lowerFlow } from './lower-flow.js';
 import { findByName, flowFileAt, registryPath } from './resolve-flow-ref.js';
+import { readSource } from './source-fs.js';
 import { report, type CompileSession, type SourceContext } from './source-context.js';
 
 const errorCount = (s: CompileSession) => s.diagnostics.reduce((n, d) => n + (d.severity === 'error' ? 1 : 0), 0);
@@ -77,7 +77,7 @@ export function compilePath(session: CompileSession, path: string, opts: { neste
   }
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    text = readSource(abs);
   } catch (e) {
     const msg = `Cannot read flow file ${abs} (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
     if (opts.at) report(opts.at.ctx, 'FLOW_FILE_NOT_FOUND', opts.at.node, msg);

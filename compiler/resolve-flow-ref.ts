@@ -3,11 +3,11 @@
  * FLOW.yaml, `kit/flow`, `@author:slug`, bare name searched in the project) and the
  * string forms of `flow:` in sub-flow steps (F-11.1) both end here.
  */
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CODES, type Code } from './codes.js';
 import type { Diagnostic } from './diagnostic.js';
+import { probe } from './source-fs.js';
 
 export type Resolved = { path: string } | { error: Diagnostic };
 
@@ -17,20 +17,8 @@ export function diag(code: Code, message: string, file = '<cli>', hint?: string)
   return { code, severity: 'error', message, file, line: 0, column: 0, hint: hint ?? CODES[code].hint };
 }
 
-const isFile = (p: string) => {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-};
-const isDir = (p: string) => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-};
+const isFile = (p: string) => probe(p) === 'file';
+const isDir = (p: string) => probe(p) === 'dir';
 
 /** F-1.3: nearest ancestor (inclusive) holding `.stepwise/`; undefined when none. */
 export function findProjectDir(from: string): string | undefined {

@@ -1,7 +1,21 @@
 // Bundles the CLI and the library into dist/ with esbuild, so a `stepwise` process starts by
 // reading a few modules instead of hundreds (startup time is a bench target). Native and heavy
 // optional packages stay external.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// The compile cache (compiler/compile-cache.ts) keys entries by this: any change to the
+// compiler, the grammars or a locked dependency (yaml, chevrotain) makes old entries misses.
+function buildId() {
+  const h = createHash('sha256');
+  const files = ['package-lock.json'];
+  for (const root of ['compiler', 'grammars']) {
+    for (const f of readdirSync(root, { recursive: true })) if (String(f).endsWith('.ts')) files.push(`${root}/${f}`);
+  }
+  for (const f of files.sort()) h.update(f).update('\0').update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
 
 const common = {
   bundle: true,
@@ -12,6 +26,7 @@ const common = {
   external: ['better-sqlite3', 'ts-morph', 'playwright-core'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
+  define: { __STEPWISE_BUILD_ID__: JSON.stringify(buildId()) },
 };
 
 // The CLI is split into ESM chunks (cli/commands/index.ts imports each verb lazily), so

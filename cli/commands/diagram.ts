@@ -10,10 +10,10 @@ export function register(program: Command): void {
     .description('print the step graph of a flow as Mermaid (default) or Graphviz DOT')
     .argument('<flow>', 'flow file, directory, kit/flow, @author:name or flow name')
     .option('--format <format>', 'mermaid or dot', 'mermaid')
-    .action((ref: string, opts: { format: string }, cmd: Command) => {
+    .action(async (ref: string, opts: { format: string }, cmd: Command) => {
       if (opts.format !== 'mermaid' && opts.format !== 'dot') throw new CliError(`unknown --format '${opts.format}' (use mermaid or dot)`, 2);
       const projectDir = (cmd.optsWithGlobals() as { projectDir?: string }).projectDir;
-      const { flow } = loadFlow(ref, projectDir, { color: !!process.stderr.isTTY });
+      const { flow } = await loadFlow(ref, projectDir, { color: !!process.stderr.isTTY });
       process.stdout.write(opts.format === 'dot' ? toDot(flow) : toMermaid(flow));
     });
 }

@@ -25,6 +25,8 @@ interface RunOptions {
   output?: string;
   notify?: string;
   notifyContext?: string;
+  /** `--no-cache`: compile the flow even when the project's compile cache holds it. */
+  cache: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -42,6 +44,7 @@ export function register(program: Command): void {
     .option('--output <format>', 'json: print the result as JSON')
     .option('--notify <url>', 'POST every event of the job to this http(s) URL (P-6)')
     .option('--notify-context <json>', 'a JSON object sent as `context` with every webhook POST')
+    .option('--no-cache', 'compile the flow afresh instead of reusing .stepwise/cache/compile')
     .action(async (ref: string, opts: RunOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as { projectDir?: string };
       if (opts.wait && opts.async) throw new CliError('--wait and --async cannot be combined: pick one.', 2);
@@ -58,7 +61,7 @@ async function run(ref: string, opts: RunOptions, projectOverride: string | unde
   try {
     const notify = notifyTarget(opts);
     projectDir = ensureProjectDir(projectOverride);
-    const { flow, warnings } = loadFlow(ref, projectDir, { color: !json && Boolean(process.stderr.isTTY) });
+    const { flow, warnings } = await loadFlow(ref, projectDir, { color: !json && Boolean(process.stderr.isTTY), cache: opts.cache });
     if (!json && warnings.length > 0) process.stderr.write(`(${warnings.length} warning${warnings.length === 1 ? '' : 's'}; see \`stepwise validate ${ref}\`)\n`);
     const inputs = collectInputs(flow, opts, process.cwd());
     const missing = missingInputs(flow, inputs, ref);

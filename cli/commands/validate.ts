@@ -7,12 +7,19 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { CODES, compileFile, compileKit, resolveFlowRef, type CompiledFlow } from '../../compiler/index.js';
+import { CODES } from '../../compiler/codes.js';
+import { compileFileCached } from '../../compiler/compile-cache.js';
+import type { CompiledFlow } from '../../compiler/ir.js';
+import { resolveFlowRef } from '../../compiler/resolve-flow-ref.js';
+import { compileCacheFor } from '../compile-cache-dir.js';
+import { findProjectDir } from '../project.js';
 import type { Diagnostic } from '../../compiler/diagnostic.js';
 import { formatDiagnostics, summarize } from '../format-diagnostics.js';
 
 interface ValidateOptions {
   output?: string;
+  /** `--no-cache`: compile even when the project's compile cache holds the result. */
+  cache: boolean;
 }
 
 const isKitDir = (p: string) => {
@@ -48,7 +55,8 @@ export function register(program: Command): void {
     .description('check a flow (file, directory with FLOW.yaml, or kit) and report every problem with its line')
     .argument('<flow>', 'flow file, directory, kit directory, kit/flow, @author:name or flow name')
     .option('--output <format>', 'output format: text or json', 'text')
-    .action((ref: string, opts: ValidateOptions, cmd: Command) => {
+    .option('--no-cache', 'compile afresh instead of reusing .stepwise/cache/compile')
+    .action(async (ref: string, opts: ValidateOptions, cmd: Command) => {
       const json = opts.output === 'json';
       const projectDir = (cmd.optsWithGlobals() as { projectDir?: string }).projectDir;
       const color = !json && !!process.stdout.isTTY && !process.env.NO_COLOR;
@@ -57,6 +65,7 @@ export function register(program: Command): void {
       let sources: Record<string, string> = {};
       const abs = resolve(cwd, ref);
       if (isKitDir(abs)) {
+        const { compileKit } = await import('../../compiler/compile-kit.js');
         const kit = compileKit(abs, projectDir ? { projectDir } : {});
         diagnostics = [...kit.diagnostics, ...kit.flows.flatMap((f) => f.diagnostics)];
         sources = Object.assign({}, kit.sources, ...kit.flows.map((f) => f.sources));
@@ -68,7 +77,8 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        const result = compileFile(resolved.path, projectDir ? { projectDir } : {});
+        const cache = compileCacheFor(projectDir ? resolve(projectDir) : findProjectDir(cwd), opts.cache);
+        const result = await compileFileCached(resolved.path, projectDir ? { projectDir } : {}, cache);
         diagnostics = [...result.diagnostics, ...(result.flow ? checkRequires(result.flow) : [])];
         sources = result.sources;
       }

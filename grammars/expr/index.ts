@@ -13,35 +13,7 @@ export { parseExpression, MAX_EXPRESSION_LENGTH, MAX_NESTING, MAX_AST_DEPTH } fr
 export { freeNames } from './free-names.js';
 export { BUILTIN_NAMES } from './builtins.js';
 export { evaluate, DEFAULT_MAX_STEPS } from './evaluate.js';
-import { pyStr as pyStrUnsafe, toJson as toJsonUnsafe } from './format.js';
-import { truthy as truthyUnsafe } from './values.js';
-
-/** Python truthiness of a value returned by evaluate. */
-export function truthy(v: unknown): boolean {
-  try {
-    return truthyUnsafe(v);
-  } catch {
-    return true;
-  }
-}
-
-/** Plain JSON of an evaluate() value: tuples/sets/ranges → arrays, boxed floats → numbers. */
-export function toJson(v: unknown): unknown {
-  try {
-    return toJsonUnsafe(v);
-  } catch {
-    return null;
-  }
-}
-
-/** Python str(): True/False/None, floats as 1.0, containers in Python repr. */
-export function pyStr(v: unknown): string {
-  try {
-    return pyStrUnsafe(v);
-  } catch {
-    return String(v);
-  }
-}
+export { truthy, toJson, pyStr } from './evaluate-only.js';
 
 /** Parse and evaluate in one go; a parse error comes back as a SyntaxError-typed EvalError. */
 export function evaluateSource(text: string, scope: Record<string, unknown>, opts?: { maxSteps?: number }): EvalResult {

@@ -3,7 +3,7 @@
  * booleans and numbers via Python `str` (`True`, `1.5`), objects and arrays as JSON
  * indented by 2.
  */
-import { pyStr } from '../expr/index.js';
+import { pyStr } from '../expr/evaluate-only.js';
 
 export function renderValue(v: unknown): string {
   if (v === null || v === undefined) return '';

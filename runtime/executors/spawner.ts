@@ -32,7 +32,16 @@ interface Pending {
 
 const HELPER = String.raw`
 $| = 1; binmode STDIN; binmode STDOUT;
-my (%ids, %early, %failed);
+my (%ids, %early, %failed, %which);
+# execvp semantics with a cache: a long PATH otherwise costs one failed execve per entry per step.
+sub which {
+  my ($prog, $path) = @_;
+  return $prog if index($prog, '/') >= 0;
+  my $key = "$path\0$prog"; my $hit = $which{$key};
+  return $hit if defined $hit && -f $hit && -x _;
+  for my $d (split /:/, $path, -1) { my $f = ($d eq '' ? '.' : $d) . "/$prog"; if (-f $f && -x _) { $which{$key} = $f; return $f; } }
+  return $prog;
+}
 $SIG{PIPE} = 'DEFAULT';
 $SIG{CHLD} = sub {
   while ((my $p = waitpid(-1, 1)) > 0) {
@@ -48,6 +57,8 @@ while (defined(my $h = <STDIN>)) {
   last if length($buf) < $n;
   my ($cwd, $ne, @rest) = split /\0/, $buf, -1;
   my @env = splice(@rest, 0, $ne);
+  my ($path) = map { substr($_, 5) } grep { substr($_, 0, 5) eq 'PATH=' } @env;
+  my $prog = which($rest[0], defined $path ? $path : '/usr/local/bin:/usr/bin:/bin');
   # Like libuv: a close-on-exec pipe tells us whether exec worked before we announce the pid.
   pipe(my $r, my $w) or do { print "$id err pipe: $!\n"; next; };
   my $pid = fork();
@@ -58,7 +69,7 @@ while (defined(my $h = <STDIN>)) {
     open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null');
     if (chdir($cwd)) {
       %ENV = (); for (@env) { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v; }
-      exec { $rest[0] } @rest;
+      exec { $prog } @rest;
     }
     syswrite($w, "$!"); exit 127;
   }

@@ -4,4 +4,4 @@
  * literal, values shell-quoted in commands. Kept as a seam so executor files import one place.
  */
 export { renderTemplate, renderValue, shellQuote, type RenderOptions } from '../../grammars/template/index.js';
-export { pyStr as pythonStr } from '../../grammars/expr/index.js';
+export { pyStr as pythonStr } from '../../grammars/expr/evaluate-only.js';

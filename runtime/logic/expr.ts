@@ -2,7 +2,7 @@
  * The one place the runtime calls the expression evaluator (grammars/expr). Results are
  * data: `{ ok, value }` or `{ ok: false, message }`; nothing thrown crosses this line.
  */
-import { evaluate, toJson, truthy } from '../../grammars/expr/index.js';
+import { evaluate, toJson, truthy } from '../../grammars/expr/evaluate-only.js';
 import type { CompiledExpr } from '../../compiler/ir.js';
 
 export type EvalResult = { ok: true; value: unknown } | { ok: false; message: string };
