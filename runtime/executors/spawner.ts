@@ -30,7 +30,7 @@ interface Pending {
   argv?: string[];
 }
 
-const HELPER = String.raw`
+export const HELPER = String.raw`
 $| = 1; binmode STDIN; binmode STDOUT;
 my (%ids, %early, %failed, %which);
 # execvp semantics with a cache: a long PATH otherwise costs one failed execve per entry per step.
@@ -43,26 +43,33 @@ sub which {
   return $prog;
 }
 $SIG{PIPE} = 'DEFAULT';
-$SIG{CHLD} = sub {
+# Called from the main loop and as the SIGCHLD handler; a handler dispatched inside the loop's
+# own call would overwrite $? between waitpid and its read, hence the guard.
+our $reaping = 0;
+sub reap {
+  return if $reaping;
+  local $reaping = 1; local ($?, $!);
   while ((my $p = waitpid(-1, 1)) > 0) {
     my $st = ($? & 127) ? 'sig' : ($? >> 8);
     if (delete $failed{$p}) { delete $early{$p}; next; }
     if (exists $ids{$p}) { my $id = delete $ids{$p}; print "$id exit $st\n"; } else { $early{$p} = $st; }
   }
-};
-while (defined(my $h = <STDIN>)) {
-  chomp $h; my ($id, $n) = split / /, $h;
-  my $buf = '';
-  while (length($buf) < $n) { my $r = read(STDIN, $buf, $n - length($buf), length($buf)); last unless $r; }
-  last if length($buf) < $n;
+}
+# SIGCHLD makes exits prompt, but perl defers handlers to between ops: one that lands just
+# before select() blocks would wait for the next request, which never comes while the engine
+# waits for that very exit. So children are also reaped on every turn, and select() wakes
+# every 20 ms while any child runs (an idle helper blocks for good).
+$SIG{CHLD} = \&reap;
+sub start {
+  my ($id, $buf) = @_;
   my ($cwd, $ne, @rest) = split /\0/, $buf, -1;
   my @env = splice(@rest, 0, $ne);
   my ($path) = map { substr($_, 5) } grep { substr($_, 0, 5) eq 'PATH=' } @env;
   my $prog = which($rest[0], defined $path ? $path : '/usr/local/bin:/usr/bin:/bin');
   # Like libuv: a close-on-exec pipe tells us whether exec worked before we announce the pid.
-  pipe(my $r, my $w) or do { print "$id err pipe: $!\n"; next; };
+  pipe(my $r, my $w) or do { print "$id err pipe: $!\n"; return; };
   my $pid = fork();
-  if (!defined $pid) { close $r; close $w; print "$id err fork: $!\n"; next; }
+  if (!defined $pid) { close $r; close $w; print "$id err fork: $!\n"; return; }
   if ($pid == 0) {
     close $r;
     setpgrp(0, 0);
@@ -78,11 +85,26 @@ while (defined(my $h = <STDIN>)) {
   close $r;
   if ($why ne '') {
     $failed{$pid} = 1; if (exists $early{$pid}) { delete $early{$pid}; delete $failed{$pid}; }
-    print "$id err $why\n"; next;
+    print "$id err $why\n"; return;
   }
   print "$id pid $pid\n";
   $ids{$pid} = $id;
   if (exists $early{$pid}) { delete $ids{$pid}; print "$id exit " . delete($early{$pid}) . "\n"; }
+}
+my $in = ''; my $rin = ''; vec($rin, fileno(STDIN), 1) = 1;
+while (1) {
+  while ((my $nl = index($in, "\n")) >= 0) {
+    my ($id, $n) = split / /, substr($in, 0, $nl);
+    last if length($in) < $nl + 1 + $n;
+    my $buf = substr($in, $nl + 1, $n);
+    substr($in, 0, $nl + 1 + $n) = '';
+    start($id, $buf);
+  }
+  reap();
+  my $ready = select(my $rout = $rin, undef, undef, %ids ? 0.02 : undef);
+  next if $ready <= 0;
+  my $got = sysread(STDIN, $in, 65536, length $in);
+  if (defined $got) { last if $got == 0; } elsif (!$!{EINTR}) { last; }
 }
 `;
 

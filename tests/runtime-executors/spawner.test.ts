@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { helperPid, spawnViaHelper } from '../../runtime/executors/spawner.js';
+import { HELPER, helperPid, spawnViaHelper } from '../../runtime/executors/spawner.js';
 import { createScriptExecutor } from '../../runtime/executors/script-executor.js';
 import { readProcStat } from '../../runtime/executors/process-group.js';
 import { makeCtx, tempDir, waitFor } from './helpers.js';
@@ -41,6 +41,35 @@ describe('spawn helper (EX-1, T-4, D-3, D-R2): forks script wrappers off the mai
     // …and the helper keeps working afterwards.
     const ok = await spawnViaHelper(['sh', '-c', 'exit 3'], tempDir(), baseEnv);
     expect(await ok?.exited).toBe(3);
+  });
+
+  it('a child exit is seen even when its SIGCHLD never runs the handler (deferred-signal race)', async () => {
+    // Regression: perl runs signal handlers between ops, so a SIGCHLD landing just before the
+    // helper blocked on its next read was handled only at the next request, while the engine
+    // waited for that very exit: the job hung (about 1 in 3,000 spawns on a busy box). Starting
+    // the helper with SIGCHLD blocked makes "the handler never ran" certain: the helper must
+    // still reap on its own.
+    const { spawn } = await import('node:child_process');
+    const starter = 'use POSIX; sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGCHLD)) or die; exec "perl", "-e", $ENV{H};';
+    const helper = spawn('perl', ['-e', starter], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...baseEnv, H: HELPER } });
+    try {
+      let out = '';
+      helper.stdout.setEncoding('utf8');
+      const exitLine = new Promise<string>((resolve) => {
+        helper.stdout.on('data', (d: string) => {
+          out += d;
+          const m = /^1 exit (\S+)$/m.exec(out);
+          if (m) resolve(m[1]!);
+        });
+      });
+      const payload = Buffer.from([tempDir(), '1', `PATH=${baseEnv.PATH}`, 'sh', '-c', 'exit 3'].join('\0'));
+      helper.stdin.write(Buffer.concat([Buffer.from(`1 ${payload.length}\n`), payload]));
+      const got = await Promise.race([exitLine, new Promise((r) => setTimeout(() => r('no exit within 3 s'), 3000))]);
+      expect(out).toMatch(/^1 pid \d+$/m);
+      expect(got).toBe('3');
+    } finally {
+      helper.kill('SIGKILL');
+    }
   });
 
   it('large requests in parallel are written with back-pressure and all complete', async () => {
