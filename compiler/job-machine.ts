@@ -8,7 +8,8 @@
  * matching event (`emitJobEvent`); the event's `data` travels with the machine event. Step
  * inputs (executor results, timers, settled sub-jobs) are accepted — as an action naming
  * their handler — only while the job is running or paused, so the machine decides what a
- * job in each state still listens to.
+ * job in each state still listens to. There are no guards and action params are static: the
+ * runtime memoizes `transition()` per (state, event type) (runtime/engine/job-machine.ts).
  */
 import type { CompiledFlow } from './ir.js';
 

@@ -34,16 +34,30 @@ export interface LifecycleStep {
   changed: boolean;
 }
 
-/** Pure: the next job status and the lifecycle events for `event` from `status`. */
+/** The machine's answer for one (status, event type): the config has no guards and static params. */
+type Answer = { status: JobStatus; eventNames: string[]; handlers: string[]; changed: boolean };
+const answers = new WeakMap<AnyStateMachine, Map<string, Answer>>();
+
+/**
+ * Pure: the next job status and the lifecycle events for `event` from `status`. XState decides
+ * each (status, event type) pair once per machine; `transition()` is pure and the lowered config
+ * has no guards (compiler/job-machine.ts), so its answer is kept (it was ~0.1 ms of every step).
+ */
 export function advanceJob(flow: CompiledFlow, status: JobStatus, event: JobMachineEvent): LifecycleStep {
   const machine = jobMachineFor(flow);
-  const snapshot = machine.resolveState({ value: status, context: { flowName: flow.name } });
-  const [next, actions] = transition(machine, snapshot, event as any);
-  const nextStatus = String(next.value) as JobStatus;
+  let memo = answers.get(machine);
+  if (!memo) answers.set(machine, (memo = new Map()));
+  const key = `${status}\0${event.type}`;
+  let a = memo.get(key);
+  if (!a) {
+    const snapshot = machine.resolveState({ value: status, context: { flowName: flow.name } });
+    const [next, actions] = transition(machine, snapshot, event as any);
+    const nextStatus = String(next.value) as JobStatus;
+    const eventNames = actions.filter((x: any) => x.type === 'emitJobEvent').map((x: any) => String(x.params?.event));
+    const handlers = actions.filter((x: any) => x.type !== 'emitJobEvent').map((x: any) => String(x.type));
+    a = { status: nextStatus, eventNames, handlers, changed: nextStatus !== status || eventNames.length > 0 };
+    memo.set(key, a);
+  }
   const data = 'data' in event ? event.data : {};
-  const events = actions
-    .filter((a: any) => a.type === 'emitJobEvent')
-    .map((a: any) => ({ event: String(a.params?.event), data }));
-  const handlers = actions.filter((a: any) => a.type !== 'emitJobEvent').map((a: any) => String(a.type));
-  return { status: nextStatus, events, handlers, changed: nextStatus !== status || events.length > 0 };
+  return { status: a.status, events: a.eventNames.map((e) => ({ event: e, data })), handlers: a.handlers, changed: a.changed };
 }

@@ -6,7 +6,7 @@
  * from the SpawnInfo it persisted (D-R2, E-23.2, see reattach-script.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Executor, ExecutorInvocation, ExecutorResult, SpawnInfo } from './types.js';
 import { checkInputBlocklist } from './blocklist.js';
 import { prepareCommand } from './script-command.js';
@@ -93,12 +93,29 @@ export function createScriptExecutor(opts: ScriptExecutorOptions = {}): Executor
   };
 }
 
-/** One unlink instead of rmSync's lstat+unlink; a missing file is the usual case. */
+/** A missing file is the usual case: a stat is far cheaper than the ENOENT error unlinkSync throws. */
 function removeIfExists(file: string): void {
+  if (!existsSync(file)) return;
   try {
     unlinkSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** Step-io directories known to exist: one mkdir per workspace, not per step (recreated if removed). */
+const madeDirs = new Set<string>();
+function writeInputFile(dir: string, file: string, text: string): void {
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, text);
   }
 }
 
@@ -137,10 +154,10 @@ async function runScript(inv: ExecutorInvocation, killGraceMs: number, baseEnv: 
   const flowDir = ctx.flowDir ?? (typeof config.flow_dir === 'string' ? config.flow_dir : undefined);
   const prepared = prepareCommand(command, flowDir);
   try {
-    mkdirSync(io.dir, { recursive: true });
+    // The input file first: it also (re)creates the directory when it is missing.
+    writeInputFile(io.dir, io.input, JSON.stringify(inputs, null, 2));
     // A stale exit code (same step and attempt after a job reset) must never be read as this run's.
     removeIfExists(io.exitCode);
-    writeFileSync(io.input, JSON.stringify(inputs, null, 2));
   } catch (err) {
     return crashResult(`OSError: cannot prepare workspace ${ctx.workspace}: ${(err as Error).message}`);
   }

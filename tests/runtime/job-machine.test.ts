@@ -20,6 +20,17 @@ describe('D-R1 job lifecycle machine (XState transition)', () => {
     expect(r.status).toBe('running');
     expect(r.events).toEqual([]);
   });
+  it('memoized answers still carry each event\'s own data, and match a fresh XState transition', () => {
+    const a = advanceJob(flow, 'running', { type: 'PAUSE', data: { reason: 'first' } });
+    const b = advanceJob(flow, 'running', { type: 'PAUSE', data: { reason: 'second' } });
+    expect(a.events).toEqual([{ event: 'job.paused', data: { reason: 'first' } }]);
+    expect(b.events).toEqual([{ event: 'job.paused', data: { reason: 'second' } }]);
+  });
+  it('the lowered config has no guards and static params (the memo in advanceJob relies on it)', () => {
+    const walk = (v: unknown): string[] =>
+      v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => (k === 'guard' || k === 'cond' ? [k] : walk(x))) : [];
+    expect(walk(flow.machine)).toEqual([]);
+  });
   it('D-11 cancel emits job.cancelled; a refused event changes nothing', () => {
     expect(advanceJob(flow, 'running', { type: 'CANCEL', data: {} }).events[0]?.event).toBe('job.cancelled');
     const r = advanceJob(flow, 'pending', { type: 'COMPLETE' });
