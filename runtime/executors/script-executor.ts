@@ -65,7 +65,9 @@ export function resultFromFiles(
 ): ExecutorResult {
   const record = spawnInfoRecord(info);
   const meta = { ...extraMeta, shell_mode: info.shellMode, pid: info.pid };
-  const exitCode = readExitCode(info.exitCodePath) ?? observedExitCode;
+  // The status the helper or node saw is the one the wrapper wrote (its EXIT trap keeps $?);
+  // the file is for a status nobody saw: killed by a signal, or finished during an engine crash.
+  const exitCode = observedExitCode ?? readExitCode(info.exitCodePath);
   if (exitCode === null) {
     return {
       kind: 'failed',
@@ -78,7 +80,8 @@ export function resultFromFiles(
   return buildScriptResult({
     exitCode,
     stdout: readTextOrEmpty(info.stdoutPath),
-    stderr: readTextOrEmpty(info.stderrPath),
+    // Only a failure reports stderr (EX-1.5); `stepwise logs` reads the file itself.
+    stderr: exitCode === 0 ? '' : readTextOrEmpty(info.stderrPath),
     outputs,
     meta,
     state: record,
