@@ -33,11 +33,16 @@ export function wholeTable(rows: WholeRow[]): string {
   return lines.join('\n');
 }
 
-export function validateTable(v: WholeRow): string {
+export function validateTable(...rows: WholeRow[]): string {
   const py = PYTHON['validate chain500']!;
-  const head = '| command | N | wall s | cpu s | peak MB | py wall s | target |\n|---|---:|---:|---:|---:|---:|---:|';
-  if (v.error) return `${head}\n| validate chain500 | ${v.n} | ERROR: ${v.error.replace(/\|/g, '\\|')} | | | ${py.wallS} | ≤ ${TARGETS.validateChain500S} |`;
-  return `${head}\n| validate chain500 | ${v.n} | ${f(v.wallS, 3)} | ${f(v.cpuS, 2)} | ${f(v.peakMB, 1)} | ${py.wallS} | ≤ ${TARGETS.validateChain500S} |`;
+  const lines = ['| command | N | wall s | cpu s | peak MB | py wall s | target |', '|---|---:|---:|---:|---:|---:|---:|'];
+  for (const v of rows) {
+    // The target is about compiling: only the cold row (no project, no cache) is judged.
+    const target = v.name === 'validate chain500' ? `≤ ${TARGETS.validateChain500S}` : '—';
+    if (v.error) lines.push(`| ${v.name} | ${v.n} | ERROR: ${v.error.replace(/\|/g, '\\|')} | | | ${py.wallS} | ${target} |`);
+    else lines.push(`| ${v.name} | ${v.n} | ${f(v.wallS, 3)} | ${f(v.cpuS, 2)} | ${f(v.peakMB, 1)} | ${py.wallS} | ${target} |`);
+  }
+  return lines.join('\n');
 }
 
 export function inProcTable(title: string, rows: InProcRow[]): string {

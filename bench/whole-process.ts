@@ -3,7 +3,7 @@
  * temp project per workload (the first run creates and warms the db; the measured runs reuse
  * it), and the bare-spawn floor measured in the same bench run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO } from './flows.js';
@@ -39,11 +39,12 @@ function runProblem(s: Sample): string | null {
 const medianOrNull = (xs: Array<number | null>): number | null =>
   xs.every((x): x is number => x !== null) && xs.length > 0 ? median(xs) : null;
 
-export async function measureRun(name: string, scriptRuns: number, flowFile: string, n: number): Promise<WholeRow> {
+/** `extra` flags go after `--wait` (the `--no-cache` rows compile the flow in every run). */
+export async function measureRun(name: string, scriptRuns: number, flowFile: string, n: number, extra: string[] = []): Promise<WholeRow> {
   const row: WholeRow = { name, scriptRuns, n };
-  const projectDir = mkdtempSync(path.join(os.tmpdir(), `sw-bench-${name}-`));
+  const projectDir = mkdtempSync(path.join(os.tmpdir(), `sw-bench-${name.replace(/\W+/g, '-')}-`));
   try {
-    const argv = [process.execPath, BIN, 'run', flowFile, '--wait'];
+    const argv = [process.execPath, BIN, 'run', flowFile, '--wait', ...extra];
     const warm = await timedRun(argv, projectDir, 90_000);
     const warmProblem = runProblem(warm);
     if (warmProblem) return { ...row, error: warmProblem };
@@ -71,10 +72,16 @@ export async function measureRun(name: string, scriptRuns: number, flowFile: str
   }
 }
 
-export async function measureValidate(flowFile: string, n: number): Promise<WholeRow> {
-  const row: WholeRow = { name: 'validate chain500', scriptRuns: 0, n };
+/**
+ * `inProject` false: a directory without `.stepwise/`, so nothing is cached and every run
+ * compiles (the figure the target is about). True: inside a project, where the first (unmeasured)
+ * run fills the compile cache and the measured ones are cache hits.
+ */
+export async function measureValidate(flowFile: string, n: number, inProject = false): Promise<WholeRow> {
+  const row: WholeRow = { name: inProject ? 'validate chain500 (project, cache hit)' : 'validate chain500', scriptRuns: 0, n };
   const projectDir = mkdtempSync(path.join(os.tmpdir(), 'sw-bench-validate-'));
   try {
+    if (inProject) mkdirSync(path.join(projectDir, '.stepwise'));
     const argv = [process.execPath, BIN, 'validate', flowFile];
     const samples: Sample[] = [];
     for (let i = 0; i <= n; i++) {
