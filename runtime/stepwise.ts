@@ -34,7 +34,7 @@ export function openStepwise(opts: OpenOptions): Stepwise {
   const clock = opts.clock ?? { now: () => Date.now() };
   const owner = opts.owner ?? `cli:${process.pid}`;
   const registry = { ...defaultExecutors(), ...(opts.executors ?? {}) };
-  const engine = new Engine({ store, clock, owner, projectDir, host: createExecutorHost(projectDir, registry) });
+  const engine = new Engine({ store, clock, owner, projectDir, host: createExecutorHost(projectDir, registry), ...(opts.executorCaps ? { executorCaps: opts.executorCaps } : {}) });
   registerOwner(owner);
   // P-5/P-6: hooks and webhooks for events of jobs this process drives (D-12: never blocking).
   const notifier = createNotifier({ projectDir, store, now: () => engine.now(), options: opts.notify });

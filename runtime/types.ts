@@ -23,6 +23,12 @@ export interface OpenOptions {
   owner?: string;
   /** Hook and webhook tuning (D-12); defaults suit production, tests shorten them. */
   notify?: NotifyOptions;
+  /**
+   * E-7.2 running executors allowed per executor type (`max_concurrent_by_executor`; 0 =
+   * unlimited). Default `{agent: 3}` (`max_concurrent_agents`). A ready step over its cap waits,
+   * with one `step.throttled` event per episode.
+   */
+  executorCaps?: Record<string, number>;
 }
 
 /** D-12 limits of project hooks (P-5) and webhooks (P-6). */

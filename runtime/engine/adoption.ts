@@ -87,7 +87,7 @@ function reconcile(engine: Engine, job: LiveJob): void {
     if (spawn && typeof spawn.pid === 'number' && spawn.pid > 0 && (isOwnedPidAlive(spawn.pid, spawn.pgid) || existsSync(spawn.exitCodePath))) {
       const ac = new AbortController();
       engine.defer(() => {
-        engine.runningExecutors++;
+        engine.slots.started(step.executor.type);
         engine.awaitResult(job, run, reattachScript(spawn, ac.signal, { outputs: step.outputs.map((o) => o.name) }), ac);
       });
       continue;
@@ -104,7 +104,7 @@ function reconcile(engine: Engine, job: LiveJob): void {
         engine.store.updateRun(run);
       }
       engine.defer(() => {
-        engine.runningExecutors++;
+        engine.slots.started(step.executor.type);
         const result =
           orphan.kind === 'running' ? reattachScript(orphan.info, ac.signal, { outputs }) : Promise.resolve(resultFromFiles(orphan.info, outputs, { reattached: true }));
         engine.awaitResult(job, run, result, ac);

@@ -28,6 +28,7 @@ import * as settlement from './settlement.js';
 import * as outcomes from './outcomes.js';
 import * as control from './control.js';
 import * as timers from './timers.js';
+import { DEFAULT_EXECUTOR_CAPS, ExecutorSlots, type ExecutorCaps } from './slots.js';
 
 export const DEFAULT_MAX_RUNNING = 32;
 
@@ -38,6 +39,14 @@ export interface EngineOptions {
   projectDir: string;
   host: ExecutorHost;
   maxRunning?: number;
+  /** E-7.2 caps per executor type (0 = unlimited); default `{agent: 3}`. */
+  executorCaps?: ExecutorCaps;
+}
+
+interface QueuedLaunch {
+  jobId: string;
+  step: string;
+  bypass: boolean;
 }
 
 export class Engine {
@@ -47,10 +56,12 @@ export class Engine {
   readonly projectDir: string;
   readonly host: ExecutorHost;
   readonly jobs = new Map<string, LiveJob>();
-  readonly maxRunning: number;
-  runningExecutors = 0;
+  readonly slots: ExecutorSlots;
   closed = false;
-  launchQueue: { jobId: string; step: string; bypass: boolean }[] = [];
+  /** Launches waiting for a global slot, in order. */
+  launchQueue: QueuedLaunch[] = [];
+  /** Launches waiting for a slot of their executor type (E-7.2), per type, in order. */
+  private readonly typeQueues = new Map<string, { items: QueuedLaunch[]; head: number }>();
   /** Index of the next queued launch (a head index: shifting a 10,000-item array per launch is quadratic). */
   queueHead = 0;
   private depth = 0;
@@ -68,7 +79,7 @@ export class Engine {
     this.host = opts.host;
     // E-7.1: default 32 running executors, STEPWISE_EXECUTOR_THREADS overrides (D-R6: the cap is exact).
     const env = Number(process.env.STEPWISE_EXECUTOR_THREADS);
-    this.maxRunning = opts.maxRunning ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_MAX_RUNNING);
+    this.slots = new ExecutorSlots(opts.maxRunning ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_MAX_RUNNING), { ...DEFAULT_EXECUTOR_CAPS, ...(opts.executorCaps ?? {}) });
   }
 
   now(): string {
@@ -100,15 +111,14 @@ export class Engine {
       for (const id of this.touched) this.jobs.delete(id);
       this.touched.clear();
       this.afterRollback(dropped, e);
-      this.reserved -= this.reservedInHandle;
-      this.reservedInHandle = 0;
+      this.slots.rolledBack();
       this.effects = [];
       this.envelopes = [];
       this.depth--;
       throw e;
     }
     this.depth--;
-    this.reservedInHandle = 0;
+    this.slots.committed();
     const effects = this.effects;
     const envs = this.envelopes;
     const touched = [...this.touched];
@@ -339,10 +349,20 @@ export class Engine {
   launch(job: LiveJob, stepName: string, resolved: ResolvedInputs, bypass = false): void {
     const step = job.index.steps.get(stepName)!.step;
     const delegated = step.kind === 'for_each' || step.kind === 'sub_flow';
-    if (!delegated && this.runningExecutors + this.reserved >= this.maxRunning) {
+    const type = step.executor.type;
+    const blocked = delegated ? null : this.slots.blocked(type);
+    if (blocked) {
       if (!job.queued.has(stepName)) {
         job.queued.add(stepName);
-        this.launchQueue.push({ jobId: job.id, step: stepName, bypass });
+        const item = { jobId: job.id, step: stepName, bypass };
+        if (blocked.reason === 'global') this.launchQueue.push(item);
+        else {
+          const q = this.typeQueues.get(type) ?? { items: [], head: 0 };
+          q.items.push(item);
+          this.typeQueues.set(type, q);
+          // E-7.2: once per throttled episode (it ends when the step launches or its job stops).
+          this.emit(job, 'step.throttled', { step: stepName, executor_type: type, running: blocked.running, limit: blocked.limit, reason: 'executor_type' });
+        }
         // A loop (or rerun) relaunch is a decision already committed: it must survive a crash
         // while it waits for a slot; readiness would not relaunch a current step (E-10.1).
         if (bypass) this.markPendingLaunch(job, stepName, true);
@@ -393,10 +413,9 @@ export class Engine {
         return;
       }
     }
-    this.reserved++;
-    this.reservedInHandle++;
+    this.slots.reserve(type);
     this.defer(() => {
-      this.reserved--;
+      this.slots.unreserve(type);
       this.startExecutor(job, step, run, config);
     });
   }
@@ -445,23 +464,18 @@ export class Engine {
     run.executorState = { _interpolated_config: config, restarts };
     run.pid = null;
     this.store.updateRun(run);
-    this.reserved++;
-    this.reservedInHandle++;
+    this.slots.reserve(step.executor.type);
     this.defer(() => {
-      this.reserved--;
+      this.slots.unreserve(step.executor.type);
       this.startExecutor(job, step, run, config);
     });
   }
-
-  /** Slots promised to executors that start after the current commit. */
-  reserved = 0;
-  reservedInHandle = 0;
 
   private startExecutor(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
     if (this.closed || run.status !== 'running' || this.jobs.get(job.id) !== job) return;
     const ac = new AbortController();
     job.aborts.set(run.id, ac);
-    this.runningExecutors++;
+    this.slots.started(step.executor.type);
     let promise: Promise<ExecutorResult>;
     try {
       promise = this.host.start(job, step, run, config, ac.signal, (info) => {
@@ -481,13 +495,14 @@ export class Engine {
     this.awaitResult(job, run, promise, ac);
   }
 
-  /** Wires an in-flight executor promise (new or re-attached) to the engine. */
+  /** Wires an in-flight executor promise (new or re-attached, already counted by `slots.started`) to the engine. */
   awaitResult(job: LiveJob, run: RunRecord, promise: Promise<ExecutorResult>, ac: AbortController): void {
     job.aborts.set(run.id, ac);
+    const type = job.index.steps.get(run.stepName)?.step.executor.type ?? 'script';
     promise
       .catch((e) => crash(e))
       .then((result) => {
-        this.runningExecutors--;
+        this.slots.finished(type);
         if (job.aborts.get(run.id) === ac) job.aborts.delete(run.id);
         if (this.closed) return;
         this.arrived.push({ job, run, result });
@@ -514,25 +529,19 @@ export class Engine {
   }
 
   private drainQueue(): void {
-    if (this.closed || this.queueHead >= this.launchQueue.length) return;
+    if (this.closed || (this.queueHead >= this.launchQueue.length && this.typeQueues.size === 0)) return;
     // One transaction for every slot that opened (a for_each over 10,000 items drains in batches).
     this.handle(() => {
-      while (this.queueHead < this.launchQueue.length && this.runningExecutors + this.reserved < this.maxRunning) {
-        const item = this.launchQueue[this.queueHead++]!;
-        const job = this.jobs.get(item.jobId);
-        if (!job || !job.queued.has(item.step)) continue;
-        job.queued.delete(item.step);
-        if (job.record.status !== 'running') continue;
-        if (item.bypass) {
-          const latest = job.latest(item.step);
-          if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) {
-            if (job.frames[item.step]?.pendingLaunch) this.markPendingLaunch(job, item.step, false); // already running again
-            continue;
-          }
-          this.launch(job, item.step, resolveInputs(job, job.index.steps.get(item.step)!.step), true);
-        } else if (!this.tryLaunch(job, item.step)) {
-          this.afterChange(job, [item.step]);
+      for (const [type, q] of [...this.typeQueues]) {
+        while (q.head < q.items.length && this.slots.blocked(type) === null) this.launchQueued(q.items[q.head++]!);
+        if (q.head >= q.items.length) this.typeQueues.delete(type);
+        else if (q.head > 1024 && q.head * 2 > q.items.length) {
+          q.items = q.items.slice(q.head);
+          q.head = 0;
         }
+      }
+      while (this.queueHead < this.launchQueue.length && this.slots.running + this.slots.reserved < this.slots.maxRunning) {
+        this.launchQueued(this.launchQueue[this.queueHead++]!);
       }
       if (this.queueHead > 1024 && this.queueHead * 2 > this.launchQueue.length) {
         this.launchQueue = this.launchQueue.slice(this.queueHead);
@@ -541,6 +550,23 @@ export class Engine {
     });
   }
 
+  /** A queued launch whose slot opened; stale entries (job stopped, step relaunched) are skipped. */
+  private launchQueued(item: QueuedLaunch): void {
+    const job = this.jobs.get(item.jobId);
+    if (!job || !job.queued.has(item.step)) return;
+    job.queued.delete(item.step);
+    if (job.record.status !== 'running') return;
+    if (item.bypass) {
+      const latest = job.latest(item.step);
+      if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) {
+        if (job.frames[item.step]?.pendingLaunch) this.markPendingLaunch(job, item.step, false); // already running again
+        return;
+      }
+      this.launch(job, item.step, resolveInputs(job, job.index.steps.get(item.step)!.step), true);
+    } else if (!this.tryLaunch(job, item.step)) {
+      this.afterChange(job, [item.step]);
+    }
+  }
 
   // ── results (E-8) ───────────────────────────────────────────────────────
 

@@ -1,6 +1,7 @@
 /** D-R6 exact concurrency cap; E-15 suspended runs end a wait as `suspended`. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runFlow } from './helpers.js';
+import { ExecutorSlots } from '../../runtime/engine/slots.js';
+import { fakeScript, runFlow } from './helpers.js';
 
 describe('D-R6 / E-7.1 concurrency cap', () => {
   afterEach(() => {
@@ -26,6 +27,88 @@ describe('D-R6 / E-7.1 concurrency cap', () => {
     expect(max).toBe(3);
     for (const n of names) expect(r.runs(n)).toHaveLength(1);
     await r.sw.close();
+  });
+});
+
+describe('E-7.2 caps per executor type', () => {
+  const fan = (n: number, extra = '') => {
+    const names = Array.from({ length: n }, (_, i) => `w${i}`);
+    return {
+      names,
+      yaml: `name: fan\nsteps:\n  src: { run: '{"x": 1}', outputs: [x] }\n${names
+        .map((w) => `  ${w}: { run: x, inputs: { x: src.x }, outputs: [v] }`)
+        .join('\n')}\n${extra}  join: { run: '{"done": 1}', after: [${names.join(', ')}], outputs: [done] }\n`,
+    };
+  };
+
+  it('a type at its cap waits: never more than the cap running, one step.throttled per waiting step, all complete', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const work = async () => {
+      inFlight++;
+      max = Math.max(max, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return { v: 1 };
+    };
+    const { names, yaml } = fan(8);
+    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, work])), executorCaps: { script: 2 } });
+    expect(r.outcome.status).toBe('completed');
+    expect(max).toBe(2);
+    for (const n of names) expect(r.runs(n).map((x) => x.status)).toEqual(['completed']);
+    const throttled = r.sw.store.listEvents({ jobId: r.jobId }).filter((e) => e.event === 'step.throttled');
+    // src runs alone; then 8 workers become ready at once: 2 start, 6 wait (each reported once).
+    expect(throttled.map((e) => e.data.step).sort()).toEqual(names.slice(2).sort());
+    expect(throttled[0]!.data).toEqual({ step: 'w2', executor_type: 'script', running: 2, limit: 2, reason: 'executor_type' });
+    await r.sw.close();
+  });
+
+  it('the cap of one type does not hold back another type; 0 means unlimited', async () => {
+    let scripts = 0;
+    let maxScripts = 0;
+    let llmStarted = 0;
+    const slowScript = async () => {
+      scripts++;
+      maxScripts = Math.max(maxScripts, scripts);
+      await new Promise((r) => setTimeout(r, 30));
+      scripts--;
+      return { v: 1 };
+    };
+    const llm = fakeScript({ ask: () => { llmStarted = scripts; return { answer: 'ok' }; } });
+    const { names, yaml } = fan(3, "  ask: { executor: llm, prompt: 'hi', inputs: { x: src.x }, outputs: [answer] }\n");
+    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, slowScript])), executors: { llm }, executorCaps: { script: 1, llm: 0 } });
+    expect(r.outcome.status).toBe('completed');
+    expect(maxScripts).toBe(1);
+    expect(llmStarted).toBe(1); // the llm step ran while a script held the only script slot
+    expect(r.sw.store.listEvents({ jobId: r.jobId }).filter((e) => e.event === 'step.throttled').every((e) => e.data.executor_type === 'script')).toBe(true);
+    await r.sw.close();
+  });
+});
+
+describe('E-7.2 slot accounting (runtime/engine/slots.ts)', () => {
+  it('agent is capped at 3 unless configured; a rolled-back transaction gives its reservations back', () => {
+    const slots = new ExecutorSlots(32);
+    expect(slots.capOf('agent')).toBe(3);
+    expect(new ExecutorSlots(32, { agent: 0 }).capOf('agent')).toBe(0);
+    for (let i = 0; i < 3; i++) slots.reserve('agent');
+    expect(slots.blocked('agent')).toEqual({ reason: 'executor_type', running: 3, limit: 3 });
+    slots.rolledBack();
+    expect(slots.blocked('agent')).toBeNull();
+    slots.reserve('agent');
+    slots.committed();
+    slots.rolledBack(); // nothing of a committed transaction is given back
+    expect(slots.loadOf('agent')).toBe(1);
+    slots.unreserve('agent');
+    slots.started('agent');
+    expect(slots.loadOf('agent')).toBe(1);
+    slots.finished('agent');
+    expect(slots.loadOf('agent')).toBe(0);
+  });
+  it('the global cap is reported when the type has room', () => {
+    const slots = new ExecutorSlots(2, { script: 5 });
+    slots.started('script');
+    slots.started('llm');
+    expect(slots.blocked('script')).toEqual({ reason: 'global', running: 2, limit: 2 });
   });
 });
 

@@ -86,11 +86,22 @@ export interface Ran {
 
 export async function runFlow(
   yaml: string | CompiledFlow,
-  opts: { handlers?: Record<string, Handler>; inputs?: Record<string, unknown>; dir?: string; log?: string[]; executors?: Record<string, Executor> } = {},
+  opts: {
+    handlers?: Record<string, Handler>;
+    inputs?: Record<string, unknown>;
+    dir?: string;
+    log?: string[];
+    executors?: Record<string, Executor>;
+    executorCaps?: Record<string, number>;
+  } = {},
 ): Promise<Ran> {
   const flow = typeof yaml === 'string' ? compile(yaml) : yaml;
   const dir = opts.dir ?? tmpProject();
-  const sw = openStepwise({ projectDir: dir, executors: { script: fakeScript(opts.handlers, opts.log), ...(opts.executors ?? {}) } });
+  const sw = openStepwise({
+    projectDir: dir,
+    executors: { script: fakeScript(opts.handlers, opts.log), ...(opts.executors ?? {}) },
+    ...(opts.executorCaps ? { executorCaps: opts.executorCaps } : {}),
+  });
   const job = sw.createJob(flow, { inputs: opts.inputs ?? {} });
   sw.startJob(job.id);
   const outcome = await sw.waitForJob(job.id);
