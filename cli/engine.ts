@@ -7,11 +7,14 @@
 import type { Command } from 'commander';
 import type { JobRecord, Stepwise } from '../runtime/types.js';
 import { CliError } from './cli-error.js';
+import { loadProjectSettings } from './project-config.js';
 import { requireProjectDir } from './project.js';
 
+/** The project's engine, with its settings (E-7.2 caps; a bad setting exits 2 naming it). */
 export async function openEngine(projectDir: string): Promise<Stepwise> {
+  const { executorCaps } = await loadProjectSettings(projectDir);
   const { openStepwise } = await import('../runtime/index.js');
-  return openStepwise({ projectDir });
+  return openStepwise({ projectDir, executorCaps });
 }
 
 /** Runs `fn` on the engine of the command's project (exit 4 without one), closing it afterwards. */

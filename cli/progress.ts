@@ -11,6 +11,7 @@ const SYMBOL: Record<string, string> = {
   'step.skipped': '○',
   'step.suspended': '⏸',
   'step.delegated': '↳',
+  'step.throttled': '…',
   'loop.iteration': '↻',
   'job.paused': '⏸',
   'job.completed': '✓',
@@ -33,6 +34,8 @@ export function describeEvent(e: EventEnvelope): string | null {
       return `${sym} ${d.step} skipped (${d.reason})`;
     case 'step.suspended':
       return `${sym} ${d.step} waits for input (run ${d.run_id})`;
+    case 'step.throttled':
+      return `${sym} ${d.step} waits for a ${d.executor_type} slot (${d.running} of ${d.limit} running; max_concurrent_by_executor)`;
     case 'step.delegated':
       return `${sym} ${d.step} → sub-job ${d.sub_job_id}`;
     case 'loop.iteration':

@@ -25,6 +25,7 @@ export function jobStatus(store: StoreReader, job: JobRecord): Record<string, an
   const flow = store.getFlow(job.flowHash);
   const runs = store.listRuns(jobId);
   const names = flow ? flow.steps.map((s) => s.name) : [...new Set(runs.map((r) => r.stepName))];
+  const throttled = job.status === 'running' ? throttledSteps(store, jobId) : new Map<string, Record<string, unknown>>();
   const steps = names.map((name) => {
     const mine = runs.filter((r) => r.stepName === name);
     const step = flow?.steps.find((s) => s.name === name);
@@ -32,8 +33,9 @@ export function jobStatus(store: StoreReader, job: JobRecord): Record<string, an
     return {
       name,
       type: step?.kind ?? 'unknown',
-      status: latest?.status ?? 'pending',
+      status: throttled.has(name) ? 'throttled' : (latest?.status ?? 'pending'),
       attempt: latest?.attempt ?? 0,
+      ...(throttled.has(name) ? { throttle_info: throttled.get(name) } : {}),
       depends_on: flow?.deps.dependsOn[name] ?? [],
       runs: mine.map((r) => ({
         run_id: r.id,
@@ -67,6 +69,20 @@ export function jobStatus(store: StoreReader, job: JobRecord): Record<string, an
     sub_jobs: store.listJobs({ parentJobId: jobId }).map((j) => ({ id: j.id, status: j.status, name: j.name })),
     cost_usd: 0,
   };
+}
+
+/** E-7.2: steps whose last word is `step.throttled` (no `step.started` since): waiting for a slot of their executor type. */
+function throttledSteps(store: StoreReader, jobId: string): Map<string, Record<string, unknown>> {
+  const waiting = new Map<string, Record<string, unknown>>();
+  for (const e of store.listEvents({ jobId })) {
+    const step = (e.data as { step?: unknown }).step;
+    if (typeof step !== 'string') continue;
+    if (e.event === 'step.throttled') {
+      const { step: _step, ...info } = e.data as Record<string, unknown>;
+      waiting.set(step, info);
+    } else if (e.event === 'step.started') waiting.delete(step);
+  }
+  return waiting;
 }
 
 function humanStatus(s: Record<string, any>): string {
