@@ -4,7 +4,7 @@
  * Prints one markdown report and writes it to bench/out/latest.md. A failing piece (engine
  * or compiler not built yet) shows up as an ERROR row; the bench itself never crashes on it.
  *
- * Env: BENCH_N (default 5) runs per workload.
+ * Env: BENCH_N (default 9, as the Python figures: median of 9) runs per workload; BENCH_SAMPLES=1 prints each sample.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { inProcTable, targetsTable, validateTable, wholeTable, type InProcRow } 
 import { measureRun, measureValidate, type WholeRow } from './whole-process.js';
 import type { WorkerResult } from './in-process-worker.js';
 
-const N = Math.max(1, Number(process.env.BENCH_N ?? 5) || 5);
+const N = Math.max(1, Number(process.env.BENCH_N ?? 9) || 9);
 const N_SCALING = N;
 /** Keep the whole bench under ~4 minutes: later sections are skipped once this is spent. */
 const BUDGET_MS = 225_000;

@@ -59,6 +59,7 @@ export async function measureRun(name: string, scriptRuns: number, flowFile: str
       samples.push(s);
       floors.push(await floorRun(scriptRuns));
     }
+    if (process.env.BENCH_SAMPLES) process.stderr.write(`${name}: ${samples.map((s) => s.wallS.toFixed(3)).join(' ')} (floor ${floors.map((s) => s.wallS.toFixed(3)).join(' ')})\n`);
     return {
       ...row,
       wallS: median(samples.map((s) => s.wallS)),
