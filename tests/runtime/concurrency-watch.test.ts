@@ -3,58 +3,53 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExecutorSlots } from '../../runtime/engine/slots.js';
 import { fakeScript, runFlow } from './helpers.js';
 
+/** A fake step body that records the most bodies ever running at once. */
+function tracker(ms = 5) {
+  const t = { inFlight: 0, max: 0, work: async () => ({}) as Record<string, unknown> };
+  t.work = async () => {
+    t.inFlight++;
+    t.max = Math.max(t.max, t.inFlight);
+    await new Promise((r) => setTimeout(r, ms));
+    t.inFlight--;
+    return { v: 1 };
+  };
+  return t;
+}
+
+/** src → n workers (w0…) → join; `extra` adds steps before join. */
+function fan(n: number, extra = '') {
+  const names = Array.from({ length: n }, (_, i) => `w${i}`);
+  return {
+    names,
+    yaml: `name: fan\nsteps:\n  src: { run: '{"x": 1}', outputs: [x] }\n${names
+      .map((w) => `  ${w}: { run: x, inputs: { x: src.x }, outputs: [v] }`)
+      .join('\n')}\n${extra}  join: { run: '{"done": 1}', after: [${names.join(', ')}], outputs: [done] }\n`,
+  };
+}
+
 describe('D-R6 / E-7.1 concurrency cap', () => {
   afterEach(() => {
     delete process.env.STEPWISE_EXECUTOR_THREADS;
   });
   it('never more running executors than STEPWISE_EXECUTOR_THREADS; every ready step still runs', async () => {
     process.env.STEPWISE_EXECUTOR_THREADS = '3';
-    let inFlight = 0;
-    let max = 0;
-    const work = async () => {
-      inFlight++;
-      max = Math.max(max, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return { v: 1 };
-    };
-    const names = Array.from({ length: 10 }, (_, i) => `w${i}`);
-    const yaml = `name: fan\nsteps:\n  src: { run: '{"x": 1}', outputs: [x] }\n${names
-      .map((n) => `  ${n}: { run: x, inputs: { x: src.x }, outputs: [v] }`)
-      .join('\n')}\n  join: { run: '{"done": 1}', after: [${names.join(', ')}], outputs: [done] }\n`;
-    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, work])) });
+    const t = tracker();
+    const { names, yaml } = fan(10);
+    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, t.work])) });
     expect(r.outcome.status).toBe('completed');
-    expect(max).toBe(3);
+    expect(t.max).toBe(3);
     for (const n of names) expect(r.runs(n)).toHaveLength(1);
     await r.sw.close();
   });
 });
 
 describe('E-7.2 caps per executor type', () => {
-  const fan = (n: number, extra = '') => {
-    const names = Array.from({ length: n }, (_, i) => `w${i}`);
-    return {
-      names,
-      yaml: `name: fan\nsteps:\n  src: { run: '{"x": 1}', outputs: [x] }\n${names
-        .map((w) => `  ${w}: { run: x, inputs: { x: src.x }, outputs: [v] }`)
-        .join('\n')}\n${extra}  join: { run: '{"done": 1}', after: [${names.join(', ')}], outputs: [done] }\n`,
-    };
-  };
-
   it('a type at its cap waits: never more than the cap running, one step.throttled per waiting step, all complete', async () => {
-    let inFlight = 0;
-    let max = 0;
-    const work = async () => {
-      inFlight++;
-      max = Math.max(max, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return { v: 1 };
-    };
+    const t = tracker();
     const { names, yaml } = fan(8);
-    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, work])), executorCaps: { script: 2 } });
+    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, t.work])), executorCaps: { script: 2 } });
     expect(r.outcome.status).toBe('completed');
-    expect(max).toBe(2);
+    expect(t.max).toBe(2);
     for (const n of names) expect(r.runs(n).map((x) => x.status)).toEqual(['completed']);
     const throttled = r.sw.store.listEvents({ jobId: r.jobId }).filter((e) => e.event === 'step.throttled');
     // src runs alone; then 8 workers become ready at once: 2 start, 6 wait (each reported once).
@@ -64,21 +59,18 @@ describe('E-7.2 caps per executor type', () => {
   });
 
   it('the cap of one type does not hold back another type; 0 means unlimited', async () => {
-    let scripts = 0;
-    let maxScripts = 0;
+    const t = tracker(30);
     let llmStarted = 0;
-    const slowScript = async () => {
-      scripts++;
-      maxScripts = Math.max(maxScripts, scripts);
-      await new Promise((r) => setTimeout(r, 30));
-      scripts--;
-      return { v: 1 };
-    };
-    const llm = fakeScript({ ask: () => { llmStarted = scripts; return { answer: 'ok' }; } });
+    const llm = fakeScript({
+      ask: () => {
+        llmStarted = t.inFlight;
+        return { answer: 'ok' };
+      },
+    });
     const { names, yaml } = fan(3, "  ask: { executor: llm, prompt: 'hi', inputs: { x: src.x }, outputs: [answer] }\n");
-    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, slowScript])), executors: { llm }, executorCaps: { script: 1, llm: 0 } });
+    const r = await runFlow(yaml, { handlers: Object.fromEntries(names.map((n) => [n, t.work])), executors: { llm }, executorCaps: { script: 1, llm: 0 } });
     expect(r.outcome.status).toBe('completed');
-    expect(maxScripts).toBe(1);
+    expect(t.max).toBe(1);
     expect(llmStarted).toBe(1); // the llm step ran while a script held the only script slot
     expect(r.sw.store.listEvents({ jobId: r.jobId }).filter((e) => e.event === 'step.throttled').every((e) => e.data.executor_type === 'script')).toBe(true);
     await r.sw.close();
