@@ -7,7 +7,7 @@
  * This module loads the compiler itself only on a miss: a hit never parses YAML code.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CompileOptions, CompileResult } from './compile-entry.js';
@@ -55,6 +55,9 @@ function readEntry(file: string, key: string): Entry | null {
   }
 }
 
+/** Entries kept: moved flows and older compiler builds leave entries nobody reads again. */
+export const MAX_ENTRIES = 256;
+
 /** Best effort: a cache that cannot be written only costs the next run a compile. */
 function writeEntry(file: string, cache: CompileCache, entry: Entry): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -62,9 +65,18 @@ function writeEntry(file: string, cache: CompileCache, entry: Entry): void {
     mkdirSync(cache.dir, { recursive: true });
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, file);
+    prune(cache.dir);
   } catch {
     rmSync(tmp, { force: true });
   }
+}
+
+/** Past MAX_ENTRIES, the least recently written quarter goes (writes happen only on misses). */
+function prune(dir: string): void {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (names.length <= MAX_ENTRIES) return;
+  const aged = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+  for (const { n } of aged.slice(0, names.length - Math.floor((MAX_ENTRIES * 3) / 4))) rmSync(join(dir, n), { force: true });
 }
 
 /** compileFile through the cache; `cache` null compiles every time. */

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileFileCached, type CompileCache } from '../../compiler/compile-cache.js';
+import { compileFileCached, MAX_ENTRIES, type CompileCache } from '../../compiler/compile-cache.js';
 import { compileFile } from '../../compiler/index.js';
 
 let dir: string;
@@ -122,5 +122,22 @@ describe('compile cache', () => {
     expect(torn.cached).toBe(false);
     expect(torn.flow).not.toBeNull();
     expect((await compileFileCached(main, { projectDir: dir }, null)).cached).toBe(false);
+  });
+
+  it('the cache keeps at most MAX_ENTRIES entries, dropping the least recently written', async () => {
+    const { readdirSync, utimesSync } = await import('node:fs');
+    mkdirSync(cache.dir, { recursive: true });
+    for (let i = 0; i < MAX_ENTRIES; i++) {
+      const f = path.join(cache.dir, `old${i}.json`);
+      writeFileSync(f, '{}');
+      utimesSync(f, new Date(1_000_000 + i * 1000), new Date(1_000_000 + i * 1000));
+    }
+    const main = write('main.yaml', MAIN);
+    write('sub.yaml', SUB(`echo '{"y": 2}'`));
+    await compileFileCached(main, { projectDir: dir }, cache);
+    const left = readdirSync(cache.dir);
+    expect(left.length).toBe(Math.floor((MAX_ENTRIES * 3) / 4));
+    expect(left).not.toContain('old0.json');
+    expect((await compileFileCached(main, { projectDir: dir }, cache)).cached).toBe(true);
   });
 });
