@@ -48,11 +48,15 @@ export function register(program: Command): void {
 
   program
     .command('resume <job>')
-    .description('resume a paused (or failed) job')
+    .description('resume a paused (or failed) job; a running job whose runner died is taken over')
     .option('--wait', 'then block until it settles and print the --wait JSON')
     .action(async (jobId: string, opts: { wait?: boolean }, cmd: Command) => {
-      process.exitCode = await withJob(cmd, jobId, async (e) => {
-        control(() => e.resumeJob(jobId));
+      process.exitCode = await withJob(cmd, jobId, async (e, job) => {
+        if (job.status === 'running') {
+          // E-23: after a crash the job still reads `running`. Waiting on it adopts it when its
+          // owner is dead (unfinished steps are re-attached or re-run), or follows the live owner.
+          process.stderr.write(`Job ${jobId} is running: following it here (if its runner is gone, this process takes it over).\n`);
+        } else control(() => e.resumeJob(jobId));
         if (opts.wait) return awaitJob(e, jobId, 'wait');
         return awaitJob(e, jobId, 'headless');
       });

@@ -119,4 +119,22 @@ describe('CLI-5 / CLI-2 interrupting a --wait', () => {
     expect(st.json.job.status).toBe('cancelled');
     expect(st.json.steps[0].runs[0].status).toBe('cancelled');
   });
+
+  it('E-23 resume of a job whose runner was SIGKILLed takes it over: the running step is re-attached, the job completes', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = project({ 'slow.flow.yaml': SLOW_FLOW });
+    const started = await swJson(dir, 'run', 'slow.flow.yaml', '--async');
+    const jobId = started.json.job_id;
+    await new Promise((r) => setTimeout(r, 300)); // step a is running (sleep 0.6)
+    const pids = spawnSync('pgrep', ['-f', `__drive ${jobId}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    const r = await swJson(dir, 'resume', jobId, '--wait');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Job ${jobId} is running: following it here`);
+    expect(r.json).toMatchObject({ status: 'completed', outputs: [{ y: 2 }] });
+    const st = await swJson(dir, 'status', jobId, '--output', 'json');
+    // The child of step a outlived its runner and was re-attached, not started again.
+    expect(st.json.steps.find((x: any) => x.name === 'a').runs).toHaveLength(1);
+  });
 });
