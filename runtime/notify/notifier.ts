@@ -10,7 +10,9 @@ import type { Store } from '../store/store.js';
 import type { EventEnvelope, NotifyOptions } from '../types.js';
 import { appendHooksLog } from './hooks-log.js';
 import { HookRunner, type HookRun, type HookFailure } from './hook-runner.js';
-import { fulfillCommand, HOOK_FOR_EVENT, hookPayload, webhookBody } from './payloads.js';
+import { HOOK_FOR_EVENT, hookPayload, webhookBody } from './payloads.js';
+import { fieldSpecs, fulfillCommand } from '../watch/field-hints.js';
+import { watchFields, watchSchema } from '../watch/normalize-watch.js';
 import { WebhookSender, type Delivery, type WebhookFailure } from './webhook-sender.js';
 
 export interface Notifier {
@@ -96,13 +98,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   function suspendExtra(env: EventEnvelope): Record<string, unknown> {
     const runId = typeof env.data.run_id === 'string' ? env.data.run_id : '';
     const run = runId ? store.getRun(runId) : undefined;
-    let fields = run?.watch?.fulfillment_outputs as string[] | undefined;
-    if (!Array.isArray(fields)) {
-      const hash = store.getJobRow(env.job_id)?.flow_hash as string | undefined;
-      const step = hash ? store.getFlow(hash)?.steps.find((s) => s.name === env.step) : undefined;
-      fields = step?.outputs.map((o) => o.name) ?? [];
-    }
-    return { fulfill_command: fulfillCommand(runId, fields) };
+    // The same typed example as `list --suspended` and the --wait JSON print (field-hints.ts).
+    if (run?.watch) return { fulfill_command: fulfillCommand(runId, fieldSpecs(watchFields(run.watch), watchSchema(run.watch))) };
+    const hash = store.getJobRow(env.job_id)?.flow_hash as string | undefined;
+    const step = hash ? store.getFlow(hash)?.steps.find((s) => s.name === env.step) : undefined;
+    return { fulfill_command: fulfillCommand(runId, step?.outputs ?? []) };
   }
 
   return {

@@ -33,11 +33,3 @@ export function webhookBody(env: EventEnvelope, context: Record<string, unknown>
   if (Object.keys(context).length > 0) body.context = context;
   return body;
 }
-
-/** `stepwise fulfill <run_id> '<json>'` with an example payload naming the step's fields, quoted for sh. */
-export function fulfillCommand(runId: string, fields: string[]): string {
-  const example: Record<string, string> = {};
-  for (const f of fields) example[f] = '...';
-  const quoted = JSON.stringify(example).replace(/'/g, `'\\''`);
-  return `stepwise fulfill ${runId} '${quoted}'`;
-}

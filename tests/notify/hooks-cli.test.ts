@@ -53,6 +53,16 @@ steps:
     outputs: [ok]
 `;
 
+const TYPED_SUSPEND_FLOW = `name: typed
+steps:
+  approve:
+    executor: external
+    prompt: "Ship?"
+    outputs:
+      decision: { type: choice, options: [approve, reject] }
+      score: { type: number, min: 1, max: 10 }
+`;
+
 describe('P-5 project hooks', () => {
   it('P-5: on-step-complete and on-complete get {event, hook, job_id, timestamp, ...data} on stdin, the P-4 envelope in STEPWISE_EVENT_FILE (deleted afterwards), env and cwd', async () => {
     const out = mkdtempSync(join(tmpdir(), 'stepwise-hook-out-'));
@@ -103,6 +113,18 @@ describe('P-5 project hooks', () => {
     const runId = x!.stdin.run_id as string;
     expect(runId).toMatch(/^run-/);
     expect(x!.stdin.fulfill_command).toBe(`stepwise fulfill ${runId} '{"ok":"..."}'`);
+  }, 60_000);
+
+  it('P-5: on-suspend of a typed external step gets the same typed example as `list --suspended`', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'stepwise-hook-out-'));
+    const dir = makeProject({ 'flow.yaml': TYPED_SUSPEND_FLOW, '.stepwise/hooks/on-suspend': RECORDING_HOOK });
+    const r = await runCli(['run', 'flow.yaml', '--wait'], { cwd: dir, env: { HOOK_OUT: out } });
+    expect(parseJsonOut(r).status).toBe('suspended');
+    const [x] = recorded(out);
+    const runId = x!.stdin.run_id as string;
+    expect(x!.stdin.fulfill_command).toBe(`stepwise fulfill ${runId} '{"decision":"approve","score":1}'`);
+    const inbox = parseJsonOut(await runCli(['list', '--suspended', '--output', 'json'], { cwd: dir }));
+    expect(inbox.suspended_steps[0].fulfill_command).toBe(x!.stdin.fulfill_command);
   }, 60_000);
 
   it('D-12: a slow hook (sleep 5) delays no step; on close it is killed and recorded', async () => {

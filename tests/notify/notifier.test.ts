@@ -11,7 +11,8 @@ import type { EventEnvelope } from '../../runtime/types.js';
 import { Store } from '../../runtime/store/store.js';
 import { createNotifier } from '../../runtime/notify/notifier.js';
 import { HookRunner, type HookFailure, type HookRun } from '../../runtime/notify/hook-runner.js';
-import { fulfillCommand, hookPayload, webhookBody } from '../../runtime/notify/payloads.js';
+import { hookPayload, webhookBody } from '../../runtime/notify/payloads.js';
+import { fieldSpecs, fulfillCommand } from '../../runtime/watch/field-hints.js';
 import { WebhookSender, type Delivery, type WebhookFailure } from '../../runtime/notify/webhook-sender.js';
 import { compile, fakeScript } from '../runtime/helpers.js';
 import { startReceiver, type Receiver } from './support.js';
@@ -46,7 +47,7 @@ describe('P-4/P-5/P-6 payloads', () => {
   it('P-5: stdin payload keeps its four fixed keys; fulfill_command quotes the example for sh', () => {
     const p = hookPayload(env({ data: { step: 's', hook: 'evil', event: 'evil' } }), 'step-complete');
     expect(p).toEqual({ event: 'step.completed', hook: 'step-complete', job_id: 'job-1', timestamp: env().timestamp, step: 's' });
-    expect(fulfillCommand('run-1', ["it's", 'b'])).toBe(`stepwise fulfill run-1 '{"it'\\''s":"...","b":"..."}'`);
+    expect(fulfillCommand('run-1', fieldSpecs(["it's", 'b'], null))).toBe(`stepwise fulfill run-1 '{"it'"'"'s":"...","b":"..."}'`);
   });
 });
 
