@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['./tests/support/temp-root.ts'],
     reporters: ['default', './tests/support/summary-reporter.ts'],
   },
 });
