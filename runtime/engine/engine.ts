@@ -29,6 +29,7 @@ import * as outcomes from './outcomes.js';
 import * as control from './control.js';
 import * as timers from './timers.js';
 import { DEFAULT_EXECUTOR_CAPS, ExecutorSlots, type ExecutorCaps } from './slots.js';
+import { LaunchQueue, type QueuedLaunch } from './launch-queue.js';
 
 export const DEFAULT_MAX_RUNNING = 32;
 
@@ -43,11 +44,6 @@ export interface EngineOptions {
   executorCaps?: ExecutorCaps;
 }
 
-interface QueuedLaunch {
-  jobId: string;
-  step: string;
-  bypass: boolean;
-}
 
 export class Engine {
   readonly store: Store;
@@ -58,12 +54,8 @@ export class Engine {
   readonly jobs = new Map<string, LiveJob>();
   readonly slots: ExecutorSlots;
   closed = false;
-  /** Launches waiting for a global slot, in order. */
-  launchQueue: QueuedLaunch[] = [];
-  /** Launches waiting for a slot of their executor type (E-7.2), per type, in order. */
-  private readonly typeQueues = new Map<string, { items: QueuedLaunch[]; head: number }>();
-  /** Index of the next queued launch (a head index: shifting a 10,000-item array per launch is quadratic). */
-  queueHead = 0;
+  /** Launches waiting for a global slot or a slot of their executor type. */
+  private readonly queue = new LaunchQueue();
   private depth = 0;
   private effects: (() => void)[] = [];
   private envelopes: EventEnvelope[] = [];
@@ -354,12 +346,8 @@ export class Engine {
     if (blocked) {
       if (!job.queued.has(stepName)) {
         job.queued.add(stepName);
-        const item = { jobId: job.id, step: stepName, bypass };
-        if (blocked.reason === 'global') this.launchQueue.push(item);
-        else {
-          const q = this.typeQueues.get(type) ?? { items: [], head: 0 };
-          q.items.push(item);
-          this.typeQueues.set(type, q);
+        this.queue.add({ jobId: job.id, step: stepName, bypass }, blocked.reason === 'global' ? null : type);
+        if (blocked.reason === 'executor_type') {
           // E-7.2: once per throttled episode (it ends when the step launches or its job stops).
           this.emit(job, 'step.throttled', { step: stepName, executor_type: type, running: blocked.running, limit: blocked.limit, reason: 'executor_type' });
         }
@@ -529,25 +517,9 @@ export class Engine {
   }
 
   private drainQueue(): void {
-    if (this.closed || (this.queueHead >= this.launchQueue.length && this.typeQueues.size === 0)) return;
+    if (this.closed || this.queue.empty) return;
     // One transaction for every slot that opened (a for_each over 10,000 items drains in batches).
-    this.handle(() => {
-      for (const [type, q] of [...this.typeQueues]) {
-        while (q.head < q.items.length && this.slots.blocked(type) === null) this.launchQueued(q.items[q.head++]!);
-        if (q.head >= q.items.length) this.typeQueues.delete(type);
-        else if (q.head > 1024 && q.head * 2 > q.items.length) {
-          q.items = q.items.slice(q.head);
-          q.head = 0;
-        }
-      }
-      while (this.queueHead < this.launchQueue.length && this.slots.running + this.slots.reserved < this.slots.maxRunning) {
-        this.launchQueued(this.launchQueue[this.queueHead++]!);
-      }
-      if (this.queueHead > 1024 && this.queueHead * 2 > this.launchQueue.length) {
-        this.launchQueue = this.launchQueue.slice(this.queueHead);
-        this.queueHead = 0;
-      }
-    });
+    this.handle(() => this.queue.drain(this.slots, (item) => this.launchQueued(item)));
   }
 
   /** A queued launch whose slot opened; stale entries (job stopped, step relaunched) are skipped. */

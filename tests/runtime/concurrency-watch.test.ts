@@ -1,5 +1,6 @@
 /** D-R6 exact concurrency cap; E-15 suspended runs end a wait as `suspended`. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { LaunchQueue } from '../../runtime/engine/launch-queue.js';
 import { ExecutorSlots } from '../../runtime/engine/slots.js';
 import { fakeScript, runFlow } from './helpers.js';
 
@@ -101,6 +102,29 @@ describe('E-7.2 slot accounting (runtime/engine/slots.ts)', () => {
     slots.started('script');
     slots.started('llm');
     expect(slots.blocked('script')).toEqual({ reason: 'global', running: 2, limit: 2 });
+  });
+});
+
+describe('D-R6 launch queue (runtime/engine/launch-queue.ts)', () => {
+  it('hands out launches in order, per type while the type has room, then global ones while slots are free', () => {
+    const q = new LaunchQueue();
+    const slots = new ExecutorSlots(3, { script: 1 });
+    for (let i = 0; i < 3000; i++) q.add({ jobId: 'j', step: `s${i}`, bypass: false }, 'script');
+    q.add({ jobId: 'j', step: 'g0', bypass: false }, null);
+    q.add({ jobId: 'j', step: 'g1', bypass: false }, null);
+    const got: string[] = [];
+    const take = (item: { step: string }) => {
+      got.push(item.step);
+      slots.reserve(item.step.startsWith('s') ? 'script' : 'llm');
+    };
+    q.drain(slots, take);
+    expect(got).toEqual(['s0', 'g0', 'g1']); // one script slot; then the global cap of 3
+    for (let i = 1; i < 3000; i++) {
+      slots.unreserve('script');
+      q.drain(slots, take);
+    }
+    expect(got.slice(3)).toEqual(Array.from({ length: 2999 }, (_, i) => `s${i + 1}`));
+    expect(q.empty).toBe(true);
   });
 });
 
