@@ -4,7 +4,8 @@
  * Prints one markdown report and writes it to bench/out/latest.md. A failing piece (engine
  * or compiler not built yet) shows up as an ERROR row; the bench itself never crashes on it.
  *
- * Env: BENCH_N (default 9, as the Python figures: median of 9) runs per workload; BENCH_SAMPLES=1 prints each sample.
+ * Env: BENCH_N (default 9, as the Python figures: median of 9) runs per workload; BENCH_SAMPLES=1 prints each sample;
+ * BENCH_DIR where the workload projects are made (default the temp dir).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     '',
     `node ${process.version} · ${cpus.length} CPU (${cpus[0]?.model.trim() ?? '?'}) · ${os.platform()} ${os.release()} · ${new Date().toISOString()}`,
     `load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min)${os.loadavg()[0]! > cpus.length ? ' — machine busy: wall times include waiting for a CPU' : ''}`,
-    `N = ${N} (scaling set ${N_SCALING}) · flows from ${gen.source} · cpu/peak via ${HAVE_GNU_TIME ? '/usr/bin/time' : 'bash time + VmHWM polling'} · wall = median, whole process`,
+    `N = ${N} (scaling set ${N_SCALING}) · projects in ${process.env.BENCH_DIR ?? os.tmpdir()} · flows from ${gen.source} · cpu/peak via ${HAVE_GNU_TIME ? '/usr/bin/time' : 'bash time + VmHWM polling'} · wall = median, whole process`,
   ].join('\n');
 
   const rows: WholeRow[] = [];

@@ -11,6 +11,13 @@ import { floorRun, median, timedRun, type Sample } from './measure.js';
 
 export const BIN = path.join(REPO, 'bin', 'stepwise.js');
 
+/**
+ * Where the per-workload projects are made (BENCH_DIR, default the temp dir). On this VM a
+ * directory tree new to the file system creates files slower for a while (bench/FINDINGS.md):
+ * BENCH_DIR inside an old project directory measures the steady state a long-lived project sees.
+ */
+const PROJECTS_ROOT = process.env.BENCH_DIR ?? os.tmpdir();
+
 export interface WholeRow {
   name: string;
   scriptRuns: number;
@@ -42,7 +49,7 @@ const medianOrNull = (xs: Array<number | null>): number | null =>
 /** `extra` flags go after `--wait` (the `--no-cache` rows compile the flow in every run). */
 export async function measureRun(name: string, scriptRuns: number, flowFile: string, n: number, extra: string[] = []): Promise<WholeRow> {
   const row: WholeRow = { name, scriptRuns, n };
-  const projectDir = mkdtempSync(path.join(os.tmpdir(), `sw-bench-${name.replace(/\W+/g, '-')}-`));
+  const projectDir = mkdtempSync(path.join(PROJECTS_ROOT, `sw-bench-${name.replace(/\W+/g, '-')}-`));
   try {
     const argv = [process.execPath, BIN, 'run', flowFile, '--wait', ...extra];
     const warm = await timedRun(argv, projectDir, 90_000);
@@ -80,7 +87,7 @@ export async function measureRun(name: string, scriptRuns: number, flowFile: str
  */
 export async function measureValidate(flowFile: string, n: number, inProject = false): Promise<WholeRow> {
   const row: WholeRow = { name: inProject ? 'validate chain500 (project, cache hit)' : 'validate chain500', scriptRuns: 0, n };
-  const projectDir = mkdtempSync(path.join(os.tmpdir(), 'sw-bench-validate-'));
+  const projectDir = mkdtempSync(path.join(PROJECTS_ROOT, 'sw-bench-validate-'));
   try {
     if (inProject) mkdirSync(path.join(projectDir, '.stepwise'));
     const argv = [process.execPath, BIN, 'validate', flowFile];
