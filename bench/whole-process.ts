@@ -51,7 +51,8 @@ export async function measureRun(name: string, scriptRuns: number, flowFile: str
   const row: WholeRow = { name, scriptRuns, n };
   const projectDir = mkdtempSync(path.join(PROJECTS_ROOT, `sw-bench-${name.replace(/\W+/g, '-')}-`));
   try {
-    const argv = [process.execPath, BIN, 'run', flowFile, '--wait', ...extra];
+    // --project-dir: the fresh directory is the project even when BENCH_DIR lies inside another one.
+    const argv = [process.execPath, BIN, '--project-dir', projectDir, 'run', flowFile, '--wait', ...extra];
     const warm = await timedRun(argv, projectDir, 90_000);
     const warmProblem = runProblem(warm);
     if (warmProblem) return { ...row, error: warmProblem };
@@ -90,7 +91,8 @@ export async function measureValidate(flowFile: string, n: number, inProject = f
   const projectDir = mkdtempSync(path.join(PROJECTS_ROOT, 'sw-bench-validate-'));
   try {
     if (inProject) mkdirSync(path.join(projectDir, '.stepwise'));
-    const argv = [process.execPath, BIN, 'validate', flowFile];
+    // The cold row compiles in every run, wherever it runs (BENCH_DIR may lie inside a project).
+    const argv = [process.execPath, BIN, 'validate', flowFile, ...(inProject ? [] : ['--no-cache'])];
     const samples: Sample[] = [];
     for (let i = 0; i <= n; i++) {
       const s = await timedRun(argv, projectDir, 60_000);
