@@ -70,7 +70,14 @@ export function initProject(dir: string, force: boolean, o: { hookTemplates?: bo
     }
   }
   const files: Record<string, string> = {
-    'config.yaml': '# Project settings shared by the team (committed).\n',
+    'config.yaml': [
+      '# Project settings shared by the team (committed); config.local.yaml overrides them.',
+      '# Steps of one executor type running at once (E-7.2; 0 = unlimited):',
+      '# max_concurrent_by_executor:',
+      '#   script: 4',
+      '# max_concurrent_agents: 3',
+      '',
+    ].join('\n'),
     'config.local.yaml': '# Personal settings and secrets (not committed).\n',
     '.gitignore': 'stepwise.db*\njobs/\nlogs/\ntmp/\ncache/\nconfig.local.yaml\n',
   };
