@@ -28,7 +28,7 @@ import * as settlement from './settlement.js';
 import * as outcomes from './outcomes.js';
 import * as control from './control.js';
 import * as timers from './timers.js';
-import { DEFAULT_EXECUTOR_CAPS, ExecutorSlots, type ExecutorCaps } from './slots.js';
+import { DEFAULT_EXECUTOR_CAPS, ExecutorSlots, type Blocked, type ExecutorCaps } from './slots.js';
 import { LaunchQueue, type QueuedLaunch } from './launch-queue.js';
 
 export const DEFAULT_MAX_RUNNING = 32;
@@ -344,13 +344,7 @@ export class Engine {
     const type = step.executor.type;
     const blocked = delegated ? null : this.slots.blocked(type);
     if (blocked) {
-      if (!job.queued.has(stepName)) {
-        job.queued.add(stepName);
-        this.queue.add({ jobId: job.id, step: stepName, bypass }, blocked.reason === 'global' ? null : type);
-        if (blocked.reason === 'executor_type') {
-          // E-7.2: once per throttled episode (it ends when the step launches or its job stops).
-          this.emit(job, 'step.throttled', { step: stepName, executor_type: type, running: blocked.running, limit: blocked.limit, reason: 'executor_type' });
-        }
+      if (this.wait(job, { jobId: job.id, step: stepName, bypass }, type, blocked)) {
         // A loop (or rerun) relaunch is a decision already committed: it must survive a crash
         // while it waits for a slot; readiness would not relaunch a current step (E-10.1).
         if (bypass) this.markPendingLaunch(job, stepName, true);
@@ -408,6 +402,18 @@ export class Engine {
     });
   }
 
+  /** Queues a launch refused a slot (D-R6, E-7.2); false when the step already waits. */
+  private wait(job: LiveJob, item: QueuedLaunch, type: string, blocked: Blocked): boolean {
+    if (job.queued.has(item.step)) return false;
+    job.queued.add(item.step);
+    this.queue.add(item, blocked.reason === 'global' ? null : type);
+    if (blocked.reason === 'executor_type') {
+      // E-7.2: once per throttled episode (it ends when the step launches or its job stops).
+      this.emit(job, 'step.throttled', { step: item.step, executor_type: type, running: blocked.running, limit: blocked.limit, reason: 'executor_type' });
+    }
+    return true;
+  }
+
   /** Persists (in the job's loop frames) that `step` must be launched, bypassing readiness. */
   markPendingLaunch(job: LiveJob, step: string, on: boolean): void {
     const f = job.frames[step];
@@ -446,6 +452,13 @@ export class Engine {
    */
   restartInPlace(job: LiveJob, run: RunRecord): void {
     const step = job.index.steps.get(run.stepName)!.step;
+    // Adoption can find many interrupted attempts at once: they restart within the caps too
+    // (D-R6). A waiting one keeps its `running` row, so a crash meanwhile finds it again.
+    const blocked = this.slots.blocked(step.executor.type);
+    if (blocked) {
+      this.wait(job, { jobId: job.id, step: run.stepName, bypass: false, restartRunId: run.id }, step.executor.type, blocked);
+      return;
+    }
     const restarts = Number(run.executorState?.restarts ?? 0) + 1;
     const config = this.renderOrFail(job, step, run);
     if (!config) return;
@@ -528,6 +541,11 @@ export class Engine {
     if (!job || !job.queued.has(item.step)) return;
     job.queued.delete(item.step);
     if (job.record.status !== 'running') return;
+    if (item.restartRunId) {
+      const run = job.runsById.get(item.restartRunId);
+      if (run?.status === 'running' && !job.aborts.has(run.id)) this.restartInPlace(job, run);
+      return;
+    }
     if (item.bypass) {
       const latest = job.latest(item.step);
       if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) {

@@ -10,6 +10,8 @@ export interface QueuedLaunch {
   step: string;
   /** A loop or rerun relaunch: started without the readiness check (E-10.1). */
   bypass: boolean;
+  /** An interrupted attempt to re-execute in its own row once a slot frees (D-R2 adoption). */
+  restartRunId?: string;
 }
 
 /** An array with a head index: shifting a 10,000-item array once per launch would be quadratic. */

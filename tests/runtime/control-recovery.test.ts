@@ -126,6 +126,56 @@ describe('D-R2 kill safety and recovery', () => {
     await sw2.close();
   });
 
+  it('D-R6 / E-7.2 interrupted attempts found on adoption restart within the caps, each in its own row', async () => {
+    const FAN = `
+name: fan3
+steps:
+  p: { run: x, outputs: [v] }
+  q: { run: x, outputs: [v] }
+  r: { run: x, outputs: [v] }
+`;
+    const dir = tmpProject();
+    let started = 0;
+    let allStarted = (): void => undefined;
+    const all = new Promise<void>((r) => (allStarted = r));
+    const never: Executor = {
+      type: 'script',
+      start: (inv) => {
+        if (++started === 3) allStarted();
+        return new Promise((r) => inv.ctx.signal.addEventListener('abort', () => r({ kind: 'failed', error: 'aborted', category: null })));
+      },
+    };
+    const sw1 = openStepwise({ projectDir: dir, executors: { script: never } });
+    const jobId = sw1.createJob(compile(FAN), { inputs: {} }).id;
+    sw1.startJob(jobId);
+    await all;
+    await sw1.close(); // the three attempts are left `running`, with no child: a crash as far as rows go
+
+    let inFlight = 0;
+    let max = 0;
+    const counting: Executor = {
+      type: 'script',
+      async start() {
+        max = Math.max(max, ++inFlight);
+        await new Promise((r) => setTimeout(r, 10));
+        inFlight--;
+        return { kind: 'data', artifact: { v: 1 } };
+      },
+    };
+    const sw2 = openStepwise({ projectDir: dir, executors: { script: counting }, executorCaps: { script: 1 } });
+    await sw2.recover();
+    expect((await sw2.waitForJob(jobId)).status).toBe('completed');
+    expect(max).toBe(1);
+    const runs = sw2.store.listRuns(jobId);
+    expect(runs.map((r) => [r.stepName, r.status, r.attempt, r.executorState?.restarts])).toEqual([
+      ['p', 'completed', 1, 1],
+      ['q', 'completed', 1, 1],
+      ['r', 'completed', 1, 1],
+    ]);
+    expect(sw2.store.listEvents({ jobId }).filter((e) => e.event === 'step.throttled').length).toBe(2);
+    await sw2.close();
+  });
+
   it('D-R2 / D-5 a non_retriable attempt found unfinished fails `interrupted` and pauses the job', async () => {
     const dir = tmpProject();
     const g = gate();
