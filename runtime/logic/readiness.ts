@@ -19,11 +19,14 @@ export function loopTargetBusy(view: JobView, target: string): boolean {
   return false;
 }
 
-/** E-5.5 settled. */
+/**
+ * E-5.5 settled. A loop target whose relaunch is decided but waits for an executor slot (or for
+ * a resume) is not: E-10.1 launches it at once, so its dependents must not start on the old run.
+ */
 export function isSettled(view: JobView, dep: string): boolean {
   const l = view.latest(dep);
   if (!l) return false;
-  if (l.status === 'completed') return view.isCurrent(dep) && !loopTargetBusy(view, dep);
+  if (l.status === 'completed') return view.isCurrent(dep) && !loopTargetBusy(view, dep) && !view.frame(dep)?.pendingLaunch;
   return failedContinue(view, dep);
 }
 

@@ -47,7 +47,7 @@ const engine = await probeEngine();
 if (!engine.ok) console.warn(`[tests/crash] SKIPPED: engine not ready — a one-step probe job did not complete: ${engine.reason}`);
 
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  if (process.env.STEPWISE_KEEP_TEST_TMP !== "1") for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function openStore(projectDir: string): Promise<Stepwise> {

@@ -41,6 +41,12 @@ function createBatch(sw: Stepwise, size: number): void {
   for (let i = 1; i <= size; i++) sw.createJob(flow, { inputs: {}, name: `b${batch}.${process.pid}-j${i}` });
 }
 
+/**
+ * drive and finish run with a script cap (E-7.2), so kills also land while steps wait for a slot
+ * and while interrupted attempts wait to restart within it (D-R6): outcomes must not change.
+ */
+const CAPS = { script: 2 };
+
 async function driveAll(sw: Stepwise): Promise<Record<string, string>> {
   for (const j of topLevel(sw)) if (j.status === 'pending') sw.startJob(j.id);
   const waiting = topLevel(sw).filter((j) => !SETTLED.has(j.status));
@@ -64,7 +70,7 @@ async function probe(projectDir: string, startAt?: number): Promise<unknown> {
 }
 
 async function drive(projectDir: string, batchSize: number, keepGoing: boolean): Promise<unknown> {
-  const sw = await openStepwise({ projectDir });
+  const sw = await openStepwise({ projectDir, executorCaps: CAPS });
   say('ready');
   await sw.recover();
   if (topLevel(sw).length === 0) createBatch(sw, batchSize);
@@ -78,7 +84,7 @@ async function drive(projectDir: string, batchSize: number, keepGoing: boolean):
 }
 
 async function finish(projectDir: string): Promise<unknown> {
-  const sw = await openStepwise({ projectDir });
+  const sw = await openStepwise({ projectDir, executorCaps: CAPS });
   say('ready');
   await sw.recover();
   const resumed: string[] = [];

@@ -69,6 +69,12 @@ describe('E-6 currentness', () => {
 });
 
 describe('E-5 readiness', () => {
+  it('E-5.5 / E-10.1 a loop target whose relaunch waits for a slot is not settled: dependents wait for it', () => {
+    const a = run('a', 'completed', { x: 1 });
+    const waiting: Record<string, LoopFrame> = { a: { iteration: 1, parent: null, pendingLaunch: true } };
+    expect(checkReady(view(CHAIN, [a], waiting), 'b')).toEqual({ ready: false, why: 'dep a not settled' });
+    expect(checkReady(view(CHAIN, [a], { a: { iteration: 1, parent: null } }), 'b').ready).toBe(true);
+  });
   it('an entry step is ready; a step whose dep is not settled is not', () => {
     const v = view(CHAIN, []);
     expect(checkReady(v, 'a').ready).toBe(true);
