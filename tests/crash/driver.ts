@@ -42,10 +42,10 @@ function createBatch(sw: Stepwise, size: number): void {
 }
 
 /**
- * drive and finish run with a script cap (E-7.2), so kills also land while steps wait for a slot
+ * drive and finish run with a script cap (E-7.2; CRASH_SCRIPT_CAP, default 2), so kills also land while steps wait for a slot
  * and while interrupted attempts wait to restart within it (D-R6): outcomes must not change.
  */
-const CAPS = { script: 2 };
+const CAPS = { script: Number(process.env.CRASH_SCRIPT_CAP ?? 2) };
 
 async function driveAll(sw: Stepwise): Promise<Record<string, string>> {
   for (const j of topLevel(sw)) if (j.status === 'pending') sw.startJob(j.id);

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LaunchQueue } from '../../runtime/engine/launch-queue.js';
 import { ExecutorSlots } from '../../runtime/engine/slots.js';
-import { fakeScript, runFlow } from './helpers.js';
+import { fakeScript, runFlow, type Handler } from './helpers.js';
 
 /** A fake step body that records the most bodies ever running at once. */
 function tracker(ms = 5) {
@@ -74,6 +74,59 @@ describe('E-7.2 caps per executor type', () => {
     expect(t.max).toBe(1);
     expect(llmStarted).toBe(1); // the llm step ran while a script held the only script slot
     expect(r.sw.store.listEvents({ jobId: r.jobId }).filter((e) => e.event === 'step.throttled').every((e) => e.data.executor_type === 'script')).toBe(true);
+    await r.sw.close();
+  });
+});
+
+describe('E-10.1 with caps: a loop relaunch waiting for a slot', () => {
+  it('holds back the steps downstream of its target until the relaunched run completes (they run once, on its output)', async () => {
+    const gate = () => {
+      let open = (): void => undefined;
+      const p = new Promise<void>((r) => (open = r));
+      return { p, open };
+    };
+    const [g1, g2, g3] = [gate(), gate(), gate()];
+    const tick = () => new Promise((r) => setTimeout(r, 30));
+    // hold is declared before spin: when g1 opens both finish in one batch, hold's dependents d1
+    // and d2 take both script slots, and spin's loop relaunch must wait in the queue.
+    const yaml = `
+name: throttled-loop
+steps:
+  hold: { run: x, outputs: [h] }
+  spin:
+    run: x
+    outputs: [n]
+    exits:
+      - { name: done, when: "attempt >= 2", action: advance }
+      - { name: again, when: "True", action: loop, target: spin }
+  d1: { run: x, inputs: { h: hold.h }, outputs: [v] }
+  d2: { run: x, inputs: { h: hold.h }, outputs: [v] }
+  side: { executor: llm, prompt: hi, outputs: [v] }
+  charge: { executor: llm, prompt: go, inputs: { n: spin.n, v: side.v }, outputs: [c] }
+`;
+    const llm = fakeScript({
+      side: async () => (await g3.p, { v: 1 }),
+      charge: (inv) => ({ c: inv.inputs.n }),
+    });
+    const handlers: Record<string, Handler> = {
+      hold: async () => (await g1.p, { h: 1 }),
+      spin: async (inv) => (inv.ctx.attempt === 1 ? (await g1.p, { n: 1 }) : { n: inv.ctx.attempt }),
+      d1: async () => (await g2.p, { v: 1 }),
+      d2: async () => (await g2.p, { v: 1 }),
+    };
+    const done = runFlow(yaml, { handlers, executors: { llm }, executorCaps: { script: 2, llm: 0 } });
+    await tick();
+    g1.open(); // hold and spin#1 finish together; d1 and d2 take the slots; spin's relaunch waits
+    await tick();
+    g3.open(); // side completes while spin's relaunch still waits: charge must not start on spin#1
+    await tick();
+    g2.open(); // the slots free up: spin#2 runs, then charge
+    const r = await done;
+    expect(r.outcome.status).toBe('completed');
+    expect(r.events()).toContain('step.throttled');
+    const charge = r.runs('charge');
+    expect(charge.map((x) => x.status)).toEqual(['completed']);
+    expect(charge[0]!.artifact).toEqual({ c: 2 }); // spin's output from its second (last) attempt
     await r.sw.close();
   });
 });
