@@ -81,16 +81,16 @@ function prune(dir: string): void {
 
 /** compileFile through the cache; `cache` null compiles every time. */
 export async function compileFileCached(path: string, opts: CompileOptions, cache: CompileCache | null): Promise<CachedCompileResult> {
-  const key = cache ? keyOf(path, opts, cache.buildId) : '';
-  const file = cache ? entryFile(cache, key) : '';
-  if (cache) {
-    const hit = readEntry(file, key);
-    const texts = hit ? depsStillHold(hit.deps) : null;
-    if (hit && texts) return { flow: hit.flow, diagnostics: hit.diagnostics, sources: texts, cached: true };
-  }
-  const { compileFile } = await import('./compile-entry.js');
+  // Loaded only when compiling: a hit never parses the YAML and compiler code.
+  const compiler = () => import('./compile-entry.js');
+  if (!cache) return { ...(await compiler()).compileFile(path, opts), cached: false };
+  const key = keyOf(path, opts, cache.buildId);
+  const file = entryFile(cache, key);
+  const hit = readEntry(file, key);
+  const texts = hit ? depsStillHold(hit.deps) : null;
+  if (hit && texts) return { flow: hit.flow, diagnostics: hit.diagnostics, sources: texts, cached: true };
+  const { compileFile } = await compiler();
   const { value, deps } = recordDeps(() => compileFile(path, opts));
-  const internal = value.diagnostics.some((d) => d.code === 'FLOW_INTERNAL');
-  if (cache && !internal) writeEntry(file, cache, { v: 1, key, deps, flow: value.flow, diagnostics: value.diagnostics });
+  if (!value.diagnostics.some((d) => d.code === 'FLOW_INTERNAL')) writeEntry(file, cache, { v: 1, key, deps, flow: value.flow, diagnostics: value.diagnostics });
   return { ...value, cached: false };
 }

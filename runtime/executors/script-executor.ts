@@ -106,13 +106,8 @@ function removeIfExists(file: string): void {
   }
 }
 
-/** Step-io directories known to exist: one mkdir per workspace, not per step (recreated if removed). */
-const madeDirs = new Set<string>();
+/** The step-io directory is made only when the write finds it missing (once per job), not per step. */
 function writeInputFile(dir: string, file: string, text: string): void {
-  if (!madeDirs.has(dir)) {
-    mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
   try {
     writeFileSync(file, text);
   } catch (err) {
