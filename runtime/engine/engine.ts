@@ -15,6 +15,7 @@ import type { Executor, ExecutorResult } from '../executors/types.js';
 import { isoAt } from '../ids.js';
 import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
 import { processArtifact } from '../logic/process-artifact.js';
+import { isActiveRun } from '../logic/job-view.js';
 import { checkReady } from '../logic/readiness.js';
 import { envelope, type Store } from '../store/store.js';
 import type { Clock, EventEnvelope, JobRecord, JobStatus, PauseInfo, RunRecord } from '../types.js';
@@ -43,7 +44,6 @@ export interface EngineOptions {
   /** E-7.2 caps per executor type (0 = unlimited); default `{agent: 3}`. */
   executorCaps?: ExecutorCaps;
 }
-
 
 export class Engine {
   readonly store: Store;
@@ -395,9 +395,14 @@ export class Engine {
         return;
       }
     }
-    this.slots.reserve(type);
+    this.startAfterCommit(job, step, run, config);
+  }
+
+  /** Reserves the executor's slot now and starts it once the transaction commits (D-R2: the row first). */
+  private startAfterCommit(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
+    this.slots.reserve(step.executor.type);
     this.defer(() => {
-      this.slots.unreserve(type);
+      this.slots.unreserve(step.executor.type);
       this.startExecutor(job, step, run, config);
     });
   }
@@ -431,7 +436,7 @@ export class Engine {
       if (!frame.pendingLaunch || job.record.status !== 'running') continue;
       this.markPendingLaunch(job, target, false);
       const latest = job.latest(target);
-      if (job.queued.has(target) || (latest && ['running', 'suspended', 'delegated'].includes(latest.status))) continue;
+      if (job.queued.has(target) || isActiveRun(latest)) continue;
       this.launch(job, target, resolveInputs(job, job.index.steps.get(target)!.step), true);
     }
   }
@@ -465,11 +470,7 @@ export class Engine {
     run.executorState = { _interpolated_config: config, restarts };
     run.pid = null;
     this.store.updateRun(run);
-    this.slots.reserve(step.executor.type);
-    this.defer(() => {
-      this.slots.unreserve(step.executor.type);
-      this.startExecutor(job, step, run, config);
-    });
+    this.startAfterCommit(job, step, run, config);
   }
 
   private startExecutor(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
@@ -548,7 +549,7 @@ export class Engine {
     }
     if (item.bypass) {
       const latest = job.latest(item.step);
-      if (latest && ['running', 'suspended', 'delegated'].includes(latest.status)) {
+      if (isActiveRun(latest)) {
         if (job.frames[item.step]?.pendingLaunch) this.markPendingLaunch(job, item.step, false); // already running again
         return;
       }
