@@ -3,6 +3,8 @@
  * `runner_pid`, heartbeat every 2 s). An owner is dead when its pid is gone, its heartbeat
  * is older than 30 s, or it released the job on close (runner_pid NULL).
  */
+import { isPidAlive } from './executors/process-group.js';
+
 const STALE_MS = 30_000;
 
 /** Owners open in THIS process (several Stepwise instances may share a pid in tests and servers). */
@@ -18,15 +20,6 @@ export function unregisterOwner(owner: string): void {
   else localOwners.set(owner, n);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * 'alive' = another live owner drives the job; 'dead' = anyone may adopt it.
  * A row owned by this very owner but not loaded in its engine counts as dead (a previous
@@ -40,7 +33,7 @@ export function ownerState(row: Record<string, any>, me: string, nowMs: number):
     if (owner === me) return 'dead';
     return localOwners.has(owner) ? 'alive' : 'dead';
   }
-  if (!pidAlive(pid)) return 'dead';
+  if (!isPidAlive(pid)) return 'dead';
   const hb = row.heartbeat_at ? Date.parse(String(row.heartbeat_at)) : NaN;
   if (!Number.isNaN(hb) && nowMs - hb > STALE_MS) return 'dead';
   return 'alive';

@@ -6,7 +6,11 @@ import type { JobStatus, PauseInfo, RunRecord, StoreReader } from './types.js';
 
 function runsByStep(runs: RunRecord[]): (step: string) => RunRecord[] {
   const by = new Map<string, RunRecord[]>();
-  for (const r of runs) by.set(r.stepName, [...(by.get(r.stepName) ?? []), r]);
+  for (const r of runs) {
+    const list = by.get(r.stepName);
+    if (list) list.push(r);
+    else by.set(r.stepName, [r]);
+  }
   for (const list of by.values()) list.sort((a, b) => a.attempt - b.attempt);
   return (s) => by.get(s) ?? [];
 }

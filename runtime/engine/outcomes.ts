@@ -13,8 +13,9 @@ import type { Engine } from './engine.js';
 import type { LiveJob } from './live-job.js';
 import { normalizeWatch } from '../watch/normalize-watch.js';
 import { startPolling } from '../watch/poll-watch.js';
+import { PERMANENT_CATEGORIES } from '../executors/classify-error.js';
 
-const PERMANENT = new Set(['auth_error', 'quota_error', 'context_length']);
+const PERMANENT: ReadonlySet<string> = new Set(PERMANENT_CATEGORIES);
 
 export function suspendRun(engine: Engine, job: LiveJob, run: RunRecord, raw: Record<string, unknown>): void {
   const watch = normalizeWatch(job, run, raw);

@@ -5,6 +5,7 @@
  * any more, so we poll the pid instead of waiting for an exit event.
  */
 import type { ExecutorResult, SpawnInfo } from './types.js';
+import { delay } from './abort-link.js';
 import { isOwnedPidAlive, terminateGroup } from './process-group.js';
 import { DEFAULT_KILL_GRACE_MS, resultFromFiles, spawnInfoRecord } from './script-executor.js';
 import { abortedResult } from './script-result.js';
@@ -23,23 +24,11 @@ export async function reattachScript(info: SpawnInfo, signal: AbortSignal, opts:
   const meta = { reattached: true };
   while (isOwnedPidAlive(info.pid, info.pgid)) {
     if (signal.aborted) break;
-    await waitOrAbort(pollMs, signal);
+    await delay(pollMs, signal);
   }
   if (signal.aborted) {
     await terminateGroup(info.pgid, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     return abortedResult(signal.reason, { ...meta, ...spawnInfoRecord(info) });
   }
   return resultFromFiles(info, opts.outputs ?? [], meta);
-}
-
-function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

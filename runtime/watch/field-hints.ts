@@ -4,6 +4,7 @@
  * `stepwise fulfill <run> '<json>'` command printed by `list --suspended` and `run`.
  */
 import type { OutputSpec } from '../../compiler/ir.js';
+import { shellQuote } from '../../grammars/template/shell-quote.js';
 
 /** The spec of each fulfilment field (an untyped field is a required `str`). */
 export function fieldSpecs(fields: string[], schema: OutputSpec[] | null): OutputSpec[] {
@@ -49,11 +50,6 @@ export function examplePayload(specs: OutputSpec[]): Record<string, unknown> {
   return out;
 }
 
-/** POSIX single-quoting for the printed command line. */
-export function shellArg(s: string): string {
-  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
-}
-
 export function fulfillCommand(runId: string, specs: OutputSpec[]): string {
-  return `stepwise fulfill ${runId} ${shellArg(JSON.stringify(examplePayload(specs)))}`;
+  return `stepwise fulfill ${runId} ${shellQuote(JSON.stringify(examplePayload(specs)))}`;
 }

@@ -9,7 +9,6 @@ import type { Engine } from '../engine/engine.js';
 import type { LiveJob } from '../engine/live-job.js';
 import { coercePayload } from './coerce-payload.js';
 import { watchFields, watchSchema } from './normalize-watch.js';
-import { clearPolling } from './poll-watch.js';
 
 const rejected = (error: string, problems: string[] = [error]): FulfillResult => ({ status: 'rejected', error, problems });
 
@@ -44,9 +43,7 @@ export function fulfillLive(engine: Engine, job: LiveJob, runId: string, payload
   // A fulfilment is the run's executor result arriving late: the job machine decides (D-R1).
   engine.input(job, { type: 'EXECUTOR_RESULT' }, () => {
     handled = true;
-    const wasPoll = run!.watch?.mode === 'poll';
-    err = engine.fulfill(job, run!, c.payload);
-    if (err === null && wasPoll) clearPolling(engine, job, run!);
+    err = engine.fulfill(job, run!, c.payload); // a completed run's timers (poll checks) go with it
   });
   if (!handled) return rejected(`Job ${job.id} is ${job.record.status}: its runs cannot be fulfilled. Hint: \`stepwise resume ${job.id}\` first.`);
   if (err !== null) return rejected(err);

@@ -60,15 +60,6 @@ export function startPolling(engine: Engine, job: LiveJob, run: RunRecord): void
   schedulePoll(engine, job, run, engine.clock.now() + pollIntervalMs(run));
 }
 
-export function clearPolling(engine: Engine, job: LiveJob, run: RunRecord): void {
-  for (const t of pollTimers(engine, job, run)) {
-    engine.store.deleteTimer(t.id);
-    const armed = job.timers.get(t.id);
-    if (armed) clearTimeout(armed.handle);
-    job.timers.delete(t.id);
-  }
-}
-
 /** A 'poll' timer row fired (inside `engine.handle`). */
 export function firePollTimer(engine: Engine, job: LiveJob, timer: { id: number; runId: string | null }): void {
   const run = timer.runId ? job.runsById.get(timer.runId) : undefined;
@@ -124,11 +115,9 @@ export function applyCheck(engine: Engine, job: LiveJob, run: RunRecord, outcome
   if (outcome.kind === 'error') patch.last_error = outcome.error;
   setWatchState(engine, run, patch);
   if (outcome.kind === 'ready') {
+    // Completing the run also deletes its poll timers (clearRunTimers).
     const err = engine.fulfill(job, run, outcome.artifact);
-    if (err === null) {
-      clearPolling(engine, job, run);
-      return;
-    }
+    if (err === null) return;
     // E-15.3: a derived-output error is recorded and polling continues.
     setWatchState(engine, run, { last_error: err });
   }

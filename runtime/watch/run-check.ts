@@ -7,6 +7,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { signalGroup } from '../executors/process-group.js';
+import { parseStdoutObject } from '../executors/script-result.js';
 
 export const CHECK_TIMEOUT_MS = 300_000;
 const MAX_CAPTURE = 1 << 20;
@@ -28,15 +30,8 @@ export interface CheckOptions {
 
 /** EX-2: stdout → ready (JSON object) or not ready (empty, non-JSON, non-object). */
 export function classifyCheckOutput(stdout: string): CheckOutcome {
-  const t = stdout.trim();
-  if (t === '') return { kind: 'not_ready' };
-  try {
-    const v = JSON.parse(t) as unknown;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return { kind: 'ready', artifact: v as Record<string, unknown> };
-  } catch {
-    // not JSON: not ready yet
-  }
-  return { kind: 'not_ready' };
+  const artifact = parseStdoutObject(stdout.trim());
+  return artifact ? { kind: 'ready', artifact } : { kind: 'not_ready' };
 }
 
 /** EX-2 error text: stderr, else the last stdout line, else "command exited with code N" (≤1000 chars). */
@@ -67,13 +62,7 @@ export function runCheck(command: string, opts: CheckOptions): Promise<CheckOutc
     let stderr = '';
     let done = false;
     let timedOut = false;
-    const kill = (): void => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
+    const kill = (): void => signalGroup(child.pid ?? 0, 'SIGKILL');
     const timer = setTimeout(() => {
       timedOut = true;
       kill();
