@@ -16,6 +16,7 @@ import { toJobRecord } from '../store/store.js';
 import type { Engine } from './engine.js';
 import { LiveJob } from './live-job.js';
 import { recordItem } from './delegation.js';
+import { failAndHalt } from './outcomes.js';
 import { ownerState } from '../ownership.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -138,10 +139,7 @@ function reconcile(engine: Engine, job: LiveJob): void {
     if (!rec) continue;
     if (rec.status === 'completed') engine.completeRun(job, run, settledArtifact(engine, rec.id), {});
     else if (rec.status === 'failed' || rec.status === 'cancelled') {
-      const error = `Sub-job ${rec.status}`;
-      engine.markFailed(job, run, error, null, null);
-      engine.emit(job, 'step.failed', { step: run.stepName, attempt: run.attempt, error });
-      engine.halt(job, run.stepName, error);
+      failAndHalt(engine, job, run, `Sub-job ${rec.status}`);
     }
   }
   if (job.record.status !== 'running') {

@@ -46,7 +46,7 @@ export function cacheKey(step: CompiledStep, inputs: Record<string, unknown>, re
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
-export function cacheKeyFor(_engine: unknown, step: CompiledStep, run: RunRecord): string {
+export function cacheKeyFor(step: CompiledStep, run: RunRecord): string {
   const config = (run.executorState?._interpolated_config ?? step.executor.config) as Record<string, unknown>;
   return cacheKey(step, run.inputs, config);
 }

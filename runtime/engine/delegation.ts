@@ -10,6 +10,7 @@ import { mergedTerminalArtifact } from '../logic/terminal-outputs.js';
 import type { RunRecord } from '../types.js';
 import type { Engine } from './engine.js';
 import type { LiveJob } from './live-job.js';
+import { failAndHalt } from './outcomes.js';
 
 export const MAX_SUB_JOB_DEPTH = 5;
 
@@ -33,13 +34,6 @@ function pyType(v: unknown): string {
   if (typeof v === 'string') return 'str';
   if (typeof v === 'boolean') return 'bool';
   return Number.isInteger(v) ? 'int' : 'float';
-}
-
-/** Fails a delegated run and halts the job: no exit rules, no on_error (E-16.1, E-17.1). */
-function failAndHalt(engine: Engine, job: LiveJob, run: RunRecord, error: string, artifact: Record<string, unknown> | null = null): void {
-  engine.markFailed(job, run, error, null, artifact);
-  engine.emit(job, 'step.failed', { step: run.stepName, attempt: run.attempt, error });
-  engine.halt(job, run.stepName, error);
 }
 
 /** D-14: say why the sub-job failed (`Sub-job failed: <its error>`), not only that it did. */
@@ -133,7 +127,6 @@ function startForEach(engine: Engine, job: LiveJob, step: CompiledStep, run: Run
 export function onSubJobSettled(engine: Engine, parent: LiveJob, runId: string, sub: LiveJob): void {
   const run = parent.runsById.get(runId);
   const status = sub.record.status;
-  if (status !== 'paused') engine.defer(() => engine.jobs.get(sub.id) === sub && engine.jobs.delete(sub.id));
   if (!run || run.status !== 'delegated') return;
   const step = parent.index.steps.get(run.stepName)!.step;
   if (step.subFlow && !step.forEach) {

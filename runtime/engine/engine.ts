@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledFlow, CompiledStep, ExitRule } from '../../compiler/ir.js';
-import type { Executor, ExecutorResult } from '../executors/types.js';
+import type { ExecutorResult } from '../executors/types.js';
 import { isoAt } from '../ids.js';
 import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
 import { processArtifact } from '../logic/process-artifact.js';
@@ -386,7 +386,7 @@ export class Engine {
     this.store.updateRun(run);
     this.armDurationLimit(job, step, run);
     if (step.cache?.enabled && isCacheable(step)) {
-      const key = cacheKeyFor(this, step, run);
+      const key = cacheKeyFor(step, run);
       const hit = cacheLookup(this.store, key, this.clock.now());
       run.executorState = { ...(run.executorState ?? {}), cache_key: key };
       if (hit) {
@@ -564,10 +564,11 @@ export class Engine {
   onResult(job: LiveJob, run: RunRecord, result: ExecutorResult): void {
     if (run.status !== 'running') return; // paused, cancelled or timed out meanwhile
     const step = job.index.steps.get(run.stepName)!.step;
-    this.clearRunTimers(job, run);
     if (result.meta) run.executorMeta = { ...(run.executorMeta ?? {}), ...result.meta };
     if (result.state) run.executorState = { ...(run.executorState ?? {}), ...result.state };
     if (result.kind === 'watch') {
+      // Every other outcome ends the run through markFailed or completeRun, which clear its timers.
+      this.clearRunTimers(job, run);
       this.suspendRun(job, run, result.watch as unknown as Record<string, unknown>);
       return;
     }
@@ -586,9 +587,7 @@ export class Engine {
     const checked = processArtifact(step, result.artifact ?? {});
     if (!checked.ok) {
       // E-8.3: the job halts at once — exit rules, on_error and the breaker are bypassed.
-      this.markFailed(job, run, checked.error, null, result.artifact ?? {});
-      this.emit(job, 'step.failed', { step: run.stepName, attempt: run.attempt, error: checked.error });
-      this.halt(job, run.stepName, checked.error);
+      outcomes.failAndHalt(this, job, run, checked.error, result.artifact ?? {});
       return;
     }
     this.completeRun(job, run, checked.artifact, {});
@@ -745,4 +744,3 @@ export function crash(e: unknown): ExecutorResult {
   return { kind: 'failed', error: crashMessage(e), category: 'executor_crash' };
 }
 
-export type { Executor };

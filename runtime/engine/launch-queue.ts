@@ -65,6 +65,6 @@ export class LaunchQueue {
       while (q.size > 0 && slots.blocked(type) === null) launch(q.shift()!);
       if (q.size === 0 && this.byType.get(type) === q) this.byType.delete(type);
     }
-    while (this.global.size > 0 && slots.running + slots.reserved < slots.maxRunning) launch(this.global.shift()!);
+    while (this.global.size > 0 && slots.globalFree()) launch(this.global.shift()!);
   }
 }

@@ -166,6 +166,16 @@ export function markFailed(engine: Engine, job: LiveJob, run: RunRecord, error: 
   engine.clearRunTimers(job, run);
 }
 
+/**
+ * Fails a run and halts the job at once: no exit rules, no on_error, no breaker (E-8.3 output
+ * violations, E-16.1/E-17.1 failed delegations).
+ */
+export function failAndHalt(engine: Engine, job: LiveJob, run: RunRecord, error: string, artifact: Record<string, unknown> | null = null): void {
+  engine.markFailed(job, run, error, null, artifact);
+  engine.emit(job, 'step.failed', { step: run.stepName, attempt: run.attempt, error });
+  engine.halt(job, run.stepName, error);
+}
+
 export function failRun(engine: Engine, job: LiveJob, run: RunRecord, error: string, category: string | null, artifact: Record<string, unknown> | null): void {
   const step = job.index.steps.get(run.stepName)!.step;
   engine.markFailed(job, run, error, category, artifact);

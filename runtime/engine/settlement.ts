@@ -64,14 +64,11 @@ export function finish(engine: Engine, job: LiveJob): void {
     if (!l) return false;
     return l.status === 'completed' || l.status === 'skipped' || (l.status === 'failed' && job.index.steps.get(s)!.step.onError === 'continue');
   });
+  skipNeverRun(engine, job);
   if (terminalDone || allSettled) {
-    for (const s of job.index.order) {
-      if (job.runsOf(s).length === 0) engine.insertSkipped(job, s, {}, 'settlement', 'Not reached');
-    }
     engine.transitionJob(job, { type: 'COMPLETE' });
     return;
   }
-  engine.skipNeverRun(job);
   engine.store.setJobFailure(job.id, { error: 'no terminal step reached', step: null });
   engine.transitionJob(job, { type: 'FAIL', data: { reason: 'no_terminal_reached' } });
 }

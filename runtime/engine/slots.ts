@@ -43,8 +43,13 @@ export class ExecutorSlots {
   blocked(type: string): Blocked | null {
     const cap = this.capOf(type);
     if (cap > 0 && this.loadOf(type) >= cap) return { reason: 'executor_type', running: this.loadOf(type), limit: cap };
-    if (this.running + this.reserved >= this.maxRunning) return { reason: 'global', running: this.running + this.reserved, limit: this.maxRunning };
+    if (!this.globalFree()) return { reason: 'global', running: this.running + this.reserved, limit: this.maxRunning };
     return null;
+  }
+
+  /** Room under the global cap (STEPWISE_EXECUTOR_THREADS), whatever the type. */
+  globalFree(): boolean {
+    return this.running + this.reserved < this.maxRunning;
   }
 
   /** A launch decided in the current transaction; its executor starts after the commit. */
