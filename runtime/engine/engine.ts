@@ -8,29 +8,26 @@
  * current flag flipped (E-6 cascade) and loop neighbours. A full scan happens only when a
  * job stalls (nothing running), to settle it (E-12).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CompiledFlow, CompiledStep, ExitRule } from '../../compiler/ir.js';
 import type { ExecutorResult } from '../executors/types.js';
 import { isoAt } from '../ids.js';
-import { resolveInputs, type ResolvedInputs } from '../logic/input-resolution.js';
-import { processArtifact } from '../logic/process-artifact.js';
-import { isActiveRun } from '../logic/job-view.js';
+import type { ResolvedInputs } from '../logic/input-resolution.js';
 import { checkReady } from '../logic/readiness.js';
 import { envelope, type Store } from '../store/store.js';
 import type { Clock, EventEnvelope, JobRecord, JobStatus, PauseInfo, RunRecord } from '../types.js';
 import { advanceJob, type JobMachineEvent } from './job-machine.js';
 import { LiveJob } from './live-job.js';
-import { cacheKeyFor, cacheLookup, isCacheable } from './cache.js';
-import { startDelegation, onSubJobSettled } from './delegation.js';
+import { onSubJobSettled } from './delegation.js';
 import type { ExecutorHost } from './executor-host.js';
 import { adoptJob } from './adoption.js';
 import * as settlement from './settlement.js';
 import * as outcomes from './outcomes.js';
 import * as control from './control.js';
 import * as timers from './timers.js';
-import { DEFAULT_EXECUTOR_CAPS, ExecutorSlots, type Blocked, type ExecutorCaps } from './slots.js';
-import { LaunchQueue, type QueuedLaunch } from './launch-queue.js';
+import * as launcher from './launcher.js';
+import { createJobRecord } from './create-job.js';
+import { DEFAULT_EXECUTOR_CAPS, ExecutorSlots, type ExecutorCaps } from './slots.js';
+import { LaunchQueue } from './launch-queue.js';
 
 export const DEFAULT_MAX_RUNNING = 32;
 
@@ -55,7 +52,7 @@ export class Engine {
   readonly slots: ExecutorSlots;
   closed = false;
   /** Launches waiting for a global slot or a slot of their executor type. */
-  private readonly queue = new LaunchQueue();
+  readonly queue = new LaunchQueue();
   private depth = 0;
   private effects: (() => void)[] = [];
   private envelopes: EventEnvelope[] = [];
@@ -204,49 +201,7 @@ export class Engine {
       parent?: { job: LiveJob; runId: string; workspace: string | ((id: string) => string) };
     },
   ): JobRecord {
-    const at = this.now();
-    this.store.putFlow(flow, at);
-    const id = this.store.freshId('job', 'jobs');
-    const inputs: Record<string, unknown> = {};
-    for (const v of flow.vars) if (v.hasDefault) inputs[v.name] = v.default;
-    Object.assign(inputs, opts.inputs);
-    const sys: Record<string, unknown> = { ...(opts.metadata?.sys ?? {}) };
-    const parent = opts.parent;
-    if (parent) {
-      const psys = parent.job.record.metadata.sys;
-      sys.depth = (typeof psys.depth === 'number' ? psys.depth : 0) + 1;
-      sys.parent_job_id = parent.job.id;
-      sys.root_job_id = typeof psys.root_job_id === 'string' ? psys.root_job_id : parent.job.id;
-    } else {
-      if (typeof sys.depth !== 'number') sys.depth = 0;
-    }
-    const workspace = parent
-      ? typeof parent.workspace === 'string'
-        ? parent.workspace
-        : parent.workspace(id)
-      : join(this.projectDir, '.stepwise', 'jobs', id, 'workspace');
-    const record: JobRecord = {
-      id,
-      name: opts.name ?? flow.name,
-      objective: opts.objective ?? flow.name,
-      status: 'pending',
-      inputs,
-      flowHash: flow.hash,
-      flowName: flow.name,
-      parentJobId: parent?.job.id ?? null,
-      parentRunId: parent?.runId ?? null,
-      workspace,
-      createdAt: at,
-      updatedAt: at,
-      createdBy: this.owner,
-      runnerPid: process.pid,
-      heartbeatAt: at,
-      metadata: { sys, app: { ...(parent?.job.record.metadata.app ?? {}), ...(opts.metadata?.app ?? {}) } },
-    };
-    this.store.insertJob(record);
-    mkdirSync(workspace, { recursive: true });
-    this.jobs.set(id, new LiveJob(record, flow));
-    return record;
+    return createJobRecord(this, flow, opts);
   }
 
   /** Advances the lifecycle machine (XState `transition`) and appends its events. */
@@ -328,6 +283,28 @@ export class Engine {
     if (job.record.status === 'running' && !job.busy && job.suspended.size === 0) this.settle(job);
   }
 
+  // ── launching (launcher.ts) ─────────────────────────────────────────────
+
+  launch(job: LiveJob, stepName: string, resolved: ResolvedInputs, bypass = false): void {
+    return launcher.launch(this, job, stepName, resolved, bypass);
+  }
+
+  markPendingLaunch(job: LiveJob, step: string, on: boolean): void {
+    return launcher.markPendingLaunch(this, job, step, on);
+  }
+
+  launchPending(job: LiveJob): void {
+    return launcher.launchPending(this, job);
+  }
+
+  restartInPlace(job: LiveJob, run: RunRecord): void {
+    return launcher.restartInPlace(this, job, run);
+  }
+
+  awaitResult(job: LiveJob, run: RunRecord, promise: Promise<ExecutorResult>, ac: AbortController): void {
+    return launcher.awaitResult(this, job, run, promise, ac);
+  }
+
   /** Launches `step` when ready (E-5). Returns true when a run was started or queued. */
   tryLaunch(job: LiveJob, step: string): boolean {
     if (job.queued.has(step)) return true;
@@ -337,183 +314,14 @@ export class Engine {
     return true;
   }
 
-  /** Starts a run of `step` (or queues it when every executor slot is taken, D-R6). */
-  launch(job: LiveJob, stepName: string, resolved: ResolvedInputs, bypass = false): void {
-    const step = job.index.steps.get(stepName)!.step;
-    const delegated = step.kind === 'for_each' || step.kind === 'sub_flow';
-    const type = step.executor.type;
-    const blocked = delegated ? null : this.slots.blocked(type);
-    if (blocked) {
-      if (this.wait(job, { jobId: job.id, step: stepName, bypass }, type, blocked)) {
-        // A loop (or rerun) relaunch is a decision already committed: it must survive a crash
-        // while it waits for a slot; readiness would not relaunch a current step (E-10.1).
-        if (bypass) this.markPendingLaunch(job, stepName, true);
-      }
-      return;
-    }
-    if (job.frames[stepName]?.pendingLaunch) this.markPendingLaunch(job, stepName, false);
-    const at = this.now();
-    const run: RunRecord = {
-      id: this.store.freshId('run', 'step_runs'),
-      jobId: job.id,
-      stepName,
-      attempt: job.nextAttempt(stepName),
-      status: delegated ? 'delegated' : 'running',
-      inputs: resolved.inputs,
-      depRunIds: resolved.depRunIds,
-      artifact: null,
-      error: null,
-      errorCategory: null,
-      executorState: null,
-      executorMeta: null,
-      watch: null,
-      subJobId: null,
-      pid: null,
-      startedAt: at,
-      completedAt: null,
-    };
-    this.store.insertRun(run, this.owner);
-    job.addRun(run);
-    job.refreshCurrent([stepName]);
-    this.emit(job, 'step.started', { step: stepName, attempt: run.attempt });
-    if (delegated) {
-      startDelegation(this, job, step, run);
-      return;
-    }
-    const config = this.renderOrFail(job, step, run);
-    if (!config) return;
-    run.executorState = { _interpolated_config: config };
-    this.store.updateRun(run);
-    this.armDurationLimit(job, step, run);
-    if (step.cache?.enabled && isCacheable(step)) {
-      const key = cacheKeyFor(step, run);
-      const hit = cacheLookup(this.store, key, this.clock.now());
-      run.executorState = { ...(run.executorState ?? {}), cache_key: key };
-      if (hit) {
-        run.executorState = { ...run.executorState, from_cache: true };
-        this.completeRun(job, run, hit, { fromCache: true });
-        return;
-      }
-    }
-    this.startAfterCommit(job, step, run, config);
-  }
-
-  /** Reserves the executor's slot now and starts it once the transaction commits (D-R2: the row first). */
-  private startAfterCommit(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
-    this.slots.reserve(step.executor.type);
-    this.defer(() => {
-      this.slots.unreserve(step.executor.type);
-      this.startExecutor(job, step, run, config);
-    });
-  }
-
-  /** Queues a launch refused a slot (D-R6, E-7.2); false when the step already waits. */
-  private wait(job: LiveJob, item: QueuedLaunch, type: string, blocked: Blocked): boolean {
-    if (job.queued.has(item.step)) return false;
-    job.queued.add(item.step);
-    this.queue.add(item, blocked.reason === 'global' ? null : type);
-    if (blocked.reason === 'executor_type') {
-      // E-7.2: once per throttled episode (it ends when the step launches or its job stops).
-      this.emit(job, 'step.throttled', { step: item.step, executor_type: type, running: blocked.running, limit: blocked.limit, reason: 'executor_type' });
-    }
-    return true;
-  }
-
-  /** Persists (in the job's loop frames) that `step` must be launched, bypassing readiness. */
-  markPendingLaunch(job: LiveJob, step: string, on: boolean): void {
-    const f = job.frames[step];
-    if (on) {
-      job.frames[step] = { iteration: f?.iteration ?? 0, parent: f?.parent ?? job.flow.deps.parentFrame?.[step] ?? null, pendingLaunch: true };
-    } else if (f) {
-      job.frames[step] = { iteration: f.iteration, parent: f.parent };
-    }
-    this.store.setLoopFrames(job.id, job.frames);
-  }
-
-  /** Launches every relaunch that was decided but not started (resume, adoption). */
-  launchPending(job: LiveJob): void {
-    for (const [target, frame] of Object.entries(job.frames)) {
-      if (!frame.pendingLaunch || job.record.status !== 'running') continue;
-      this.markPendingLaunch(job, target, false);
-      const latest = job.latest(target);
-      if (job.queued.has(target) || isActiveRun(latest)) continue;
-      this.launch(job, target, resolveInputs(job, job.index.steps.get(target)!.step), true);
-    }
-  }
-
-  /** Stage A (T-1) config for a launch; a rendering error fails the run as `executor_crash` (E-8.5) and yields null. */
-  private renderOrFail(job: LiveJob, step: CompiledStep, run: RunRecord): Record<string, unknown> | null {
-    try {
-      return this.host.render(step, run.inputs);
-    } catch (e) {
-      this.failRun(job, run, crashMessage(e), 'executor_crash', null);
-      return null;
-    }
-  }
-
-  /**
-   * D-R2: re-executes an interrupted attempt in its own run row (same attempt number), so a
-   * crash never changes what `attempt` means to exit rules and scripts.
-   */
-  restartInPlace(job: LiveJob, run: RunRecord): void {
-    const step = job.index.steps.get(run.stepName)!.step;
-    // Adoption can find many interrupted attempts at once: they restart within the caps too
-    // (D-R6). A waiting one keeps its `running` row, so a crash meanwhile finds it again.
-    const blocked = this.slots.blocked(step.executor.type);
-    if (blocked) {
-      this.wait(job, { jobId: job.id, step: run.stepName, bypass: false, restartRunId: run.id }, step.executor.type, blocked);
-      return;
-    }
-    const restarts = Number(run.executorState?.restarts ?? 0) + 1;
-    const config = this.renderOrFail(job, step, run);
-    if (!config) return;
-    run.executorState = { _interpolated_config: config, restarts };
-    run.pid = null;
-    this.store.updateRun(run);
-    this.startAfterCommit(job, step, run, config);
-  }
-
-  private startExecutor(job: LiveJob, step: CompiledStep, run: RunRecord, config: Record<string, unknown>): void {
-    if (this.closed || run.status !== 'running' || this.jobs.get(job.id) !== job) return;
-    const ac = new AbortController();
-    job.aborts.set(run.id, ac);
-    this.slots.started(step.executor.type);
-    let promise: Promise<ExecutorResult>;
-    try {
-      promise = this.host.start(job, step, run, config, ac.signal, (info) => {
-        if (this.closed) return;
-        // D-R2: the child's pid and files are durable before we wait on it (re-attach after a crash).
-        this.safely(() =>
-          this.handle(() => {
-            run.pid = info.pid;
-            run.executorState = { ...(run.executorState ?? {}), spawn: info };
-            this.store.updateRun(run);
-          }),
-        );
-      });
-    } catch (e) {
-      promise = Promise.resolve(crash(e));
-    }
-    this.awaitResult(job, run, promise, ac);
-  }
-
-  /** Wires an in-flight executor promise (new or re-attached, already counted by `slots.started`) to the engine. */
-  awaitResult(job: LiveJob, run: RunRecord, promise: Promise<ExecutorResult>, ac: AbortController): void {
-    job.aborts.set(run.id, ac);
-    const type = job.index.steps.get(run.stepName)?.step.executor.type ?? 'script';
-    promise
-      .catch((e) => crash(e))
-      .then((result) => {
-        this.slots.finished(type);
-        if (job.aborts.get(run.id) === ac) job.aborts.delete(run.id);
-        if (this.closed) return;
-        this.arrived.push({ job, run, result });
-        if (this.arrived.length === 1) queueMicrotask(() => this.flushArrived());
-      });
-  }
-
   /** Results that settled in the same tick, handled in one transaction (one commit for many). */
   private arrived: { job: LiveJob; run: RunRecord; result: ExecutorResult }[] = [];
+
+  /** An executor answered (launcher.ts awaitResult): handled with the others of this tick. */
+  resultArrived(job: LiveJob, run: RunRecord, result: ExecutorResult): void {
+    this.arrived.push({ job, run, result });
+    if (this.arrived.length === 1) queueMicrotask(() => this.flushArrived());
+  }
 
   private flushArrived(): void {
     const batch = this.arrived;
@@ -533,64 +341,13 @@ export class Engine {
   private drainQueue(): void {
     if (this.closed || this.queue.empty) return;
     // One transaction for every slot that opened (a for_each over 10,000 items drains in batches).
-    this.handle(() => this.queue.drain(this.slots, (item) => this.launchQueued(item)));
-  }
-
-  /** A queued launch whose slot opened; stale entries (job stopped, step relaunched) are skipped. */
-  private launchQueued(item: QueuedLaunch): void {
-    const job = this.jobs.get(item.jobId);
-    if (!job || !job.queued.has(item.step)) return;
-    job.queued.delete(item.step);
-    if (job.record.status !== 'running') return;
-    if (item.restartRunId) {
-      const run = job.runsById.get(item.restartRunId);
-      if (run?.status === 'running' && !job.aborts.has(run.id)) this.restartInPlace(job, run);
-      return;
-    }
-    if (item.bypass) {
-      const latest = job.latest(item.step);
-      if (isActiveRun(latest)) {
-        if (job.frames[item.step]?.pendingLaunch) this.markPendingLaunch(job, item.step, false); // already running again
-        return;
-      }
-      this.launch(job, item.step, resolveInputs(job, job.index.steps.get(item.step)!.step), true);
-    } else if (!this.tryLaunch(job, item.step)) {
-      this.afterChange(job, [item.step]);
-    }
+    this.handle(() => this.queue.drain(this.slots, (item) => launcher.launchQueued(this, item)));
   }
 
   // ── results (E-8) ───────────────────────────────────────────────────────
 
   onResult(job: LiveJob, run: RunRecord, result: ExecutorResult): void {
-    if (run.status !== 'running') return; // paused, cancelled or timed out meanwhile
-    const step = job.index.steps.get(run.stepName)!.step;
-    if (result.meta) run.executorMeta = { ...(run.executorMeta ?? {}), ...result.meta };
-    if (result.state) run.executorState = { ...(run.executorState ?? {}), ...result.state };
-    if (result.kind === 'watch') {
-      // Every other outcome ends the run through markFailed or completeRun, which clear its timers.
-      this.clearRunTimers(job, run);
-      this.suspendRun(job, run, result.watch as unknown as Record<string, unknown>);
-      return;
-    }
-    if (result.kind === 'failed') {
-      this.failRun(job, run, result.error, result.category, result.artifact ?? null);
-      return;
-    }
-    // E-21 / D-4: a cost limit is checked against what the executor reports (`executor_meta.cost_usd`).
-    const cost = Number(run.executorMeta?.cost_usd ?? 0);
-    const maxCost = step.limits.maxCostUsd;
-    if (typeof maxCost === 'number' && Number.isFinite(cost) && cost > maxCost) {
-      this.emit(job, 'step.limit_exceeded', { step: step.name, limit_type: 'cost', limit_value: maxCost, actual_value: cost });
-      this.failRun(job, run, `Cost limit exceeded: $${cost} > $${maxCost}`, 'cost_limit', result.artifact ?? null);
-      return;
-    }
-    const checked = processArtifact(step, result.artifact ?? {});
-    if (!checked.ok) {
-      // E-8.3: the job halts at once — exit rules, on_error and the breaker are bypassed.
-      outcomes.failAndHalt(this, job, run, checked.error, result.artifact ?? {});
-      return;
-    }
-    this.completeRun(job, run, checked.artifact, {});
+    return outcomes.onResult(this, job, run, result);
   }
 
   suspendRun(job: LiveJob, run: RunRecord, watch: Record<string, unknown>): void {

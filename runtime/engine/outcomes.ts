@@ -6,7 +6,8 @@ import type { CompiledStep, ExitRule } from '../../compiler/ir.js';
 import { evaluateExitRules, noMatchMessage } from '../logic/exit-rules.js';
 import { resolveInputs } from '../logic/input-resolution.js';
 import { fireLoop } from '../logic/loop-frames.js';
-import { applyDerivedOutputs } from '../logic/process-artifact.js';
+import { applyDerivedOutputs, processArtifact } from '../logic/process-artifact.js';
+import type { ExecutorResult } from '../executors/types.js';
 import type { RunRecord } from '../types.js';
 import { cacheWrite, isCacheable } from './cache.js';
 import type { Engine } from './engine.js';
@@ -50,6 +51,39 @@ export function fulfill(engine: Engine, job: LiveJob, run: RunRecord, payload: R
   engine.emit(job, 'watch.fulfilled', { run_id: run.id, mode, payload });
   engine.completeRun(job, run, d.artifact, {});
   return null;
+}
+
+/** E-8: what a run's executor answered — suspend, fail, or check and complete it. */
+export function onResult(engine: Engine, job: LiveJob, run: RunRecord, result: ExecutorResult): void {
+  if (run.status !== 'running') return; // paused, cancelled or timed out meanwhile
+  const step = job.index.steps.get(run.stepName)!.step;
+  if (result.meta) run.executorMeta = { ...(run.executorMeta ?? {}), ...result.meta };
+  if (result.state) run.executorState = { ...(run.executorState ?? {}), ...result.state };
+  if (result.kind === 'watch') {
+    // Every other outcome ends the run through markFailed or completeRun, which clear its timers.
+    engine.clearRunTimers(job, run);
+    engine.suspendRun(job, run, result.watch as unknown as Record<string, unknown>);
+    return;
+  }
+  if (result.kind === 'failed') {
+    engine.failRun(job, run, result.error, result.category, result.artifact ?? null);
+    return;
+  }
+  // E-21 / D-4: a cost limit is checked against what the executor reports (`executor_meta.cost_usd`).
+  const cost = Number(run.executorMeta?.cost_usd ?? 0);
+  const maxCost = step.limits.maxCostUsd;
+  if (typeof maxCost === 'number' && Number.isFinite(cost) && cost > maxCost) {
+    engine.emit(job, 'step.limit_exceeded', { step: step.name, limit_type: 'cost', limit_value: maxCost, actual_value: cost });
+    engine.failRun(job, run, `Cost limit exceeded: $${cost} > $${maxCost}`, 'cost_limit', result.artifact ?? null);
+    return;
+  }
+  const checked = processArtifact(step, result.artifact ?? {});
+  if (!checked.ok) {
+    // E-8.3: the job halts at once — exit rules, on_error and the breaker are bypassed.
+    failAndHalt(engine, job, run, checked.error, result.artifact ?? {});
+    return;
+  }
+  engine.completeRun(job, run, checked.artifact, {});
 }
 
 /** Run COMPLETED (E-8.4), then exit rules (E-9). */
