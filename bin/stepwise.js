@@ -14,5 +14,13 @@ if (!existsSync(cli)) {
 // CPU on `validate chain500`). A larger budget tiers up later: the same speed on a
 // 5000-step flow, ~25% less wall time on 500 steps (measured; --max-opt=1 was as fast on
 // 500 steps but 25% slower on 5000). Long-lived verbs (run, the driver) keep the defaults.
-if (['validate', 'schema', 'diagram'].includes(process.argv[2] ?? '')) setFlagsFromString('--interrupt-budget=600000');
+// The verb is the first operand after global options (the scan of cli/commands/index.ts verbOf).
+let verb;
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--') { verb = process.argv[i + 1]; break; }
+  if (!a.startsWith('-')) { verb = a; break; }
+  if (a === '--project-dir') i++;
+}
+if (['validate', 'schema', 'diagram'].includes(verb ?? '')) setFlagsFromString('--interrupt-budget=600000');
 await import(cli);

@@ -7,8 +7,7 @@ import type { JobOutcome, Stepwise } from '../runtime/types.js';
 import { buildWaitReport } from './wait-json.js';
 import { attachProgress } from './progress.js';
 import { LineReader, canPrompt, promptSuspended } from './prompt-fields.js';
-import { fieldSpecs, fulfillCommand } from '../runtime/watch/field-hints.js';
-import { watchFields, watchSchema } from '../runtime/watch/normalize-watch.js';
+import { watchFieldSpecs, fulfillCommand } from '../runtime/watch/field-hints.js';
 
 export type AwaitMode = 'wait' | 'headless' | 'headless-json';
 
@@ -56,7 +55,7 @@ export async function awaitJob(engine: Stepwise, jobId: string, mode: AwaitMode,
   } else {
     process.stdout.write(humanSummary(report.json, (runId) => {
       const run = engine.store.getRun(runId);
-      return fulfillCommand(runId, fieldSpecs(watchFields(run?.watch ?? null), watchSchema(run?.watch ?? null)));
+      return fulfillCommand(runId, watchFieldSpecs(run?.watch ?? null));
     }));
   }
   if (interrupted && outcome.status === 'cancelled') return mode === 'wait' ? 4 : 130;

@@ -5,11 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { CompiledFlow } from '../compiler/ir.js';
 import { CliError } from './cli-error.js';
+import { loadYaml } from './load-yaml.js';
 
-export function collectInputs(flow: CompiledFlow, opts: { input?: string[]; varsFile?: string }, cwd: string): Record<string, unknown> {
+export async function collectInputs(flow: CompiledFlow, opts: { input?: string[]; varsFile?: string }, cwd: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const v of flow.vars) if (v.hasDefault) out[v.name] = v.default;
   for (const v of flow.vars) {
@@ -19,9 +19,9 @@ export function collectInputs(flow: CompiledFlow, opts: { input?: string[]; vars
   if (flow.sourceFile) {
     const file = flow.sourceFile;
     const local = basename(file) === 'FLOW.yaml' ? join(dirname(file), 'config.local.yaml') : join(dirname(file), `${basename(file).replace(/\.ya?ml$/, '').replace(/\.flow$/, '')}.config.local.yaml`);
-    if (existsSync(local)) Object.assign(out, readVarsFile(local));
+    if (existsSync(local)) Object.assign(out, await readVarsFile(local));
   }
-  if (opts.varsFile) Object.assign(out, readVarsFile(join(cwd, opts.varsFile), opts.varsFile));
+  if (opts.varsFile) Object.assign(out, await readVarsFile(join(cwd, opts.varsFile), opts.varsFile));
   for (const raw of opts.input ?? []) {
     const eq = raw.indexOf('=');
     if (eq <= 0) throw new CliError(`--input '${raw}' is not key=value. Write it as --input name=value.`, 2);
@@ -37,12 +37,14 @@ export function collectInputs(flow: CompiledFlow, opts: { input?: string[]; vars
   return out;
 }
 
-function readVarsFile(path: string, shown = path): Record<string, unknown> {
+async function readVarsFile(path: string, shown = path): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new CliError(`--vars-file ${shown}: file not found.`, 2);
   const text = readFileSync(path, 'utf8');
+  const json = extname(path) === '.json';
+  const yaml = json ? null : await loadYaml();
   let data: unknown;
   try {
-    data = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = yaml ? yaml.parse(text) : JSON.parse(text);
   } catch (err) {
     throw new CliError(`${shown}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`, 2);
   }

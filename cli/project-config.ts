@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './cli-error.js';
+import { loadYaml } from './load-yaml.js';
 
 export interface ProjectSettings {
   /** Caps per executor type for `openStepwise` (0 = unlimited). */
@@ -53,9 +54,7 @@ async function readSource(file: string): Promise<Source | null> {
     return null;
   }
   if (onlyComments(text)) return null;
-  // The bundled CLI gets yaml's CommonJS exports under `default`; tsx and Node give them as named exports.
-  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
-  const { isMap, isScalar, LineCounter, parseDocument } = mod.LineCounter ? mod : mod.default!;
+  const { isMap, isScalar, LineCounter, parseDocument } = await loadYaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   const pos = (offset: number | undefined) => {

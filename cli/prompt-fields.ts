@@ -9,8 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { OutputSpec } from '../compiler/ir.js';
 import type { Stepwise } from '../runtime/types.js';
 import { coerceField } from '../runtime/watch/coerce-payload.js';
-import { fieldSpecs } from '../runtime/watch/field-hints.js';
-import { watchFields, watchSchema } from '../runtime/watch/normalize-watch.js';
+import { watchFieldSpecs } from '../runtime/watch/field-hints.js';
 
 const MAX_TRIES = 5;
 
@@ -130,7 +129,7 @@ export async function promptSuspended(engine: Stepwise, jobId: string, reader: L
     const cfg = (run.watch?.config ?? {}) as Record<string, unknown>;
     out.write(`\n⏸ ${run.stepName} waits for input (run ${run.id})\n`);
     if (typeof cfg.prompt === 'string' && cfg.prompt) out.write(`  ${cfg.prompt.split('\n').join('\n  ')}\n`);
-    const specs = fieldSpecs(watchFields(run.watch), watchSchema(run.watch));
+    const specs = watchFieldSpecs(run.watch);
     for (let attempt = 0; attempt < 3; attempt++) {
       const payload = await promptFields(specs, reader, out);
       if (payload === null) return fulfilled;

@@ -41,9 +41,8 @@ export function watchOutputSchema(watch: Record<string, unknown> | null): Record
 }
 
 /** CLI-5 `suspended_steps`, read from each run's stored watch (E-15.1), which is pinned with the run. */
-export function suspendedSteps(store: StoreReader, job: JobRecord): Record<string, unknown>[] {
-  return store
-    .listRuns(job.id)
+function suspendedSteps(runs: RunRecord[]): Record<string, unknown>[] {
+  return runs
     .filter((r) => r.status === 'suspended' && r.watch)
     .map((r) => {
       const watchConfig = (r.watch?.config ?? {}) as Record<string, unknown>;
@@ -100,13 +99,14 @@ export function buildWaitReport(store: StoreReader, outcome: JobOutcome): WaitRe
       };
     }
     case 'suspended': {
+      const runs = store.listRuns(job.id);
       return {
         exitCode: 5,
         json: {
           status: 'suspended',
           ...base,
-          suspended_steps: suspendedSteps(store, job),
-          completed_steps: completedSteps(store.listRuns(job.id)),
+          suspended_steps: suspendedSteps(runs),
+          completed_steps: completedSteps(runs),
           ...cost,
         },
       };

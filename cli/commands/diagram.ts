@@ -1,7 +1,7 @@
 /** `stepwise diagram <flow> [--format mermaid|dot]`: the flow's step graph on stdout. */
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { toDot, toMermaid } from '../../compiler/index.js';
+import { toDot, toMermaid } from '../../compiler/diagram.js';
 import { loadFlow } from '../flow-loader.js';
 
 export function register(program: Command): void {

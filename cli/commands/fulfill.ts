@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RunRecord, Stepwise } from '../../runtime/types.js';
-import { describeFields, fieldSpecs } from '../../runtime/watch/field-hints.js';
-import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js';
+import { describeFields, watchFieldSpecs } from '../../runtime/watch/field-hints.js';
 import { requireProjectDir } from '../project.js';
 import { withEngine } from '../engine.js';
 import { jsonErrorPosition } from '../json-error-position.js';
@@ -70,7 +69,7 @@ function readPayload(arg: string | undefined, opts: FulfillOptions): Parsed {
 /** "Expected fields: …" for the run's watch, appended to a rejection so one retry suffices. */
 export function runHint(run: RunRecord | undefined): string {
   if (!run?.watch) return '';
-  return describeFields(fieldSpecs(watchFields(run.watch), watchSchema(run.watch)));
+  return describeFields(watchFieldSpecs(run.watch));
 }
 
 const print = (o: unknown): void => {

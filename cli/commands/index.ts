@@ -47,6 +47,8 @@ export function verbOf(argv: readonly string[]): string | undefined {
 /** The register functions needed to run `argv`: the verb's module alone when it is known, else all. */
 export async function loadCommands(argv: readonly string[]): Promise<Register[]> {
   const verb = verbOf(argv);
+  // commander answers --version before any verb runs: no module is needed for it.
+  if (verb === undefined && argv.includes('--version')) return [];
   const entry = verb === undefined ? undefined : ENTRIES.find((e) => e.verbs.includes(verb));
   const wanted = entry ? [entry] : ENTRIES;
   const mods = await Promise.all(wanted.map((e) => e.load()));

@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { RunRecord, StoreReader } from '../../runtime/types.js';
-import { fieldSpecs, fulfillCommand } from '../../runtime/watch/field-hints.js';
-import { watchFields, watchSchema } from '../../runtime/watch/normalize-watch.js';
+import { watchFieldSpecs, fulfillCommand } from '../../runtime/watch/field-hints.js';
 import { CliError } from '../cli-error.js';
 import { withEngine } from '../engine.js';
 import { rootJobOf } from '../root-job.js';
@@ -46,7 +45,7 @@ export function buildInbox(store: StoreReader, opts: { sinceSeconds?: number; fl
     if (opts.flow && job.flowName !== opts.flow && root.flowName !== opts.flow) continue;
     for (const run of store.listRuns(job.id).filter((r: RunRecord) => r.status === 'suspended' && r.watch)) {
       if (!recent(run.startedAt)) continue;
-      const specs = fieldSpecs(watchFields(run.watch), watchSchema(run.watch));
+      const specs = watchFieldSpecs(run.watch);
       const cfg = (run.watch?.config ?? {}) as Record<string, unknown>;
       const entry: Record<string, unknown> = {
         job_id: job.id,

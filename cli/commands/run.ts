@@ -63,7 +63,7 @@ async function run(ref: string, opts: RunOptions, projectOverride: string | unde
     projectDir = ensureProjectDir(projectOverride);
     const { flow, warnings } = await loadFlow(ref, projectDir, { color: !json && Boolean(process.stderr.isTTY), cache: opts.cache });
     if (!json && warnings.length > 0) process.stderr.write(`(${warnings.length} warning${warnings.length === 1 ? '' : 's'}; see \`stepwise validate ${ref}\`)\n`);
-    const inputs = collectInputs(flow, opts, process.cwd());
+    const inputs = await collectInputs(flow, opts, process.cwd());
     const missing = missingInputs(flow, inputs, ref);
     if (missing) throw new CliError(missing, 2);
     engine = await openEngine(projectDir);

@@ -1,6 +1,6 @@
 /** `stepwise schema`: the JSON Schema of FLOW.yaml, for `# yaml-language-server: $schema=…`. */
 import type { Command } from 'commander';
-import { flowJsonSchema } from '../../compiler/index.js';
+import { flowJsonSchema } from '../../compiler/flow-schema.js';
 
 export function register(program: Command): void {
   program

@@ -26,9 +26,17 @@ export function jobStatus(store: StoreReader, job: JobRecord): Record<string, an
   const runs = store.listRuns(jobId);
   const names = flow ? flow.steps.map((s) => s.name) : [...new Set(runs.map((r) => r.stepName))];
   const throttled = job.status === 'running' ? throttledSteps(store, jobId) : new Map<string, Record<string, unknown>>();
+  // One pass each (a 5,000-step job must not filter every run per step); runs stay in seq order.
+  const runsOf = new Map<string, typeof runs>();
+  for (const r of runs) {
+    const list = runsOf.get(r.stepName);
+    if (list) list.push(r);
+    else runsOf.set(r.stepName, [r]);
+  }
+  const stepOf = new Map((flow?.steps ?? []).map((s) => [s.name, s]));
   const steps = names.map((name) => {
-    const mine = runs.filter((r) => r.stepName === name);
-    const step = flow?.steps.find((s) => s.name === name);
+    const mine = runsOf.get(name) ?? [];
+    const step = stepOf.get(name);
     const latest = mine.at(-1);
     return {
       name,

@@ -11,8 +11,7 @@ import type { EventEnvelope, NotifyOptions } from '../types.js';
 import { appendHooksLog } from './hooks-log.js';
 import { HookRunner, type HookRun, type HookFailure } from './hook-runner.js';
 import { HOOK_FOR_EVENT, hookPayload, webhookBody } from './payloads.js';
-import { fieldSpecs, fulfillCommand } from '../watch/field-hints.js';
-import { watchFields, watchSchema } from '../watch/normalize-watch.js';
+import { watchFieldSpecs, fulfillCommand } from '../watch/field-hints.js';
 import { WebhookSender, type Delivery, type WebhookFailure } from './webhook-sender.js';
 
 export interface Notifier {
@@ -99,7 +98,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const runId = typeof env.data.run_id === 'string' ? env.data.run_id : '';
     const run = runId ? store.getRun(runId) : undefined;
     // The same typed example as `list --suspended` and the --wait JSON print (field-hints.ts).
-    if (run?.watch) return { fulfill_command: fulfillCommand(runId, fieldSpecs(watchFields(run.watch), watchSchema(run.watch))) };
+    if (run?.watch) return { fulfill_command: fulfillCommand(runId, watchFieldSpecs(run.watch)) };
     const hash = store.getJobRow(env.job_id)?.flow_hash as string | undefined;
     const step = hash ? store.getFlow(hash)?.steps.find((s) => s.name === env.step) : undefined;
     return { fulfill_command: fulfillCommand(runId, step?.outputs ?? []) };

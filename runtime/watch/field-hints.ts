@@ -5,6 +5,7 @@
  */
 import type { OutputSpec } from '../../compiler/ir.js';
 import { shellQuote } from '../../grammars/template/shell-quote.js';
+import { watchFields, watchSchema } from './normalize-watch.js';
 
 /** The spec of each fulfilment field (an untyped field is a required `str`). */
 export function fieldSpecs(fields: string[], schema: OutputSpec[] | null): OutputSpec[] {
@@ -12,6 +13,11 @@ export function fieldSpecs(fields: string[], schema: OutputSpec[] | null): Outpu
   return fields.map(
     (f) => by.get(f) ?? { name: f, type: 'str', required: true, hasDefault: false, description: '' },
   );
+}
+
+/** The fulfilment fields of a run's stored watch, typed from its schema (inbox, prompts, hooks, --wait). */
+export function watchFieldSpecs(watch: Record<string, unknown> | null): OutputSpec[] {
+  return fieldSpecs(watchFields(watch), watchSchema(watch));
 }
 
 export function describeField(s: OutputSpec): string {
