@@ -2,7 +2,7 @@
  * Build: outputs (F-6, D-13 `output_fields:` alias) and job variable declarations
  * (F-3) — both are "name → typed spec" mappings with the same type vocabulary.
  */
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isSeq, type Node } from 'yaml';
 import type { OutputSpec, VarDecl, VarType } from './ir.js';
 import type { StepModel } from './model.js';
 import { entries, IDENT, locOf, report, toJS, typeName, type SourceContext } from './source-context.js';
@@ -168,4 +168,3 @@ export function buildVars(ctx: SourceContext, node: Node | null, origin: 'inputs
   }
 }
 
-export const isScalarNode = (n: Node | null): boolean => !!n && isScalar(n);

@@ -2,7 +2,7 @@
  * Build: the step keys that shape what happens around an executor call (F-12) —
  * exit rules, decorators, limits, cache, on_error, derived outputs.
  */
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isSeq, type Node } from 'yaml';
 import type { CacheSpec, DecoratorSpec, ExitAction, ExitRule, StepLimits } from './ir.js';
 import type { StepModel } from './model.js';
 import { parseExpr } from './parse-expr.js';
@@ -215,4 +215,3 @@ export function readEnum<T extends string>(m: StepModel, key: string, node: Node
   return dflt;
 }
 
-export const isStringNode = (n: Node | null): boolean => !!n && isScalar(n) && typeof n.value === 'string';

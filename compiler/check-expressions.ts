@@ -43,11 +43,13 @@ function findName(node: ExprNode | null, id: string): [number, number] | undefin
   return undefined;
 }
 
-function checkScope(m: StepModel, expr: CompiledExpr | null, scope: Set<string>, what: string, scopeDesc: string): void {
+const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_NAMES);
+const EXIT_NAMES: ReadonlySet<string> = new Set(EXIT_SCOPE);
+
+function checkScope(m: StepModel, expr: CompiledExpr | null, scope: ReadonlySet<string>, what: string, scopeDesc: string): void {
   if (!expr?.ast) return;
-  const builtins = new Set(BUILTIN_NAMES);
   for (const name of expr.names) {
-    if (scope.has(name) || builtins.has(name) || name.startsWith('_')) continue;
+    if (scope.has(name) || BUILTINS.has(name) || name.startsWith('_')) continue;
     // Map the name's position inside the expression into the YAML scalar.
     const node = exprNodes.get(expr) ?? null;
     const r = findName(expr.ast, name);
@@ -62,8 +64,7 @@ export function checkExpressions(model: FlowModel): void {
     const { step } = m;
     const locals = new Set(step.inputs.map((b) => b.local));
     if (step.when?.kind === 'expr') checkScope(m, step.when.expr, locals, "'when'", [...locals].join(', ') || 'no inputs');
-    const exitScope = new Set(EXIT_SCOPE);
-    for (const r of step.exits) checkScope(m, r.when, exitScope, `exit rule '${r.name}'`, 'outputs, attempt, max_attempts');
+    for (const r of step.exits) checkScope(m, r.when, EXIT_NAMES, `exit rule '${r.name}'`, 'outputs, attempt, max_attempts');
     if (step.outputs.length) {
       const outs = new Set(step.outputs.map((o) => o.name));
       for (const d of step.derivedOutputs) checkScope(m, d.expr, outs, `derived output '${d.name}'`, [...outs].join(', '));

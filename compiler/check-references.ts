@@ -6,7 +6,7 @@
  */
 import type { BindingSource, SourceLoc } from './ir.js';
 import type { FlowModel, StepModel } from './model.js';
-import { didYouMean, report } from './source-context.js';
+import { didYouMean, locOf, report } from './source-context.js';
 
 function stepHint(model: FlowModel, name: string): { hint?: string } {
   const guess = didYouMean(name, model.byName.keys());
@@ -74,24 +74,17 @@ export function checkReferences(model: FlowModel): boolean {
       report(ctx, 'FLOW_UNKNOWN_STEP', m.exitTargetLocs.get(rule) ?? rule.loc, `Step '${step.name}': exit rule '${rule.name}' targets unknown step '${rule.target}'`, stepHint(model, rule.target));
       ok = false;
     }
-    if (step.forEach && !checkSource(model, m, step.forEach.source, toLoc(m, 'for_each'), 'for_each', false)) ok = false;
+    if (step.forEach && !checkSource(model, m, step.forEach.source, locOf(m.ctx, m.keys.get('for_each')), 'for_each', false)) ok = false;
     if (step.forkFrom !== undefined && !checkFork(model, m)) ok = false;
   }
   return ok;
-}
-
-function toLoc(m: StepModel, key: string): SourceLoc | undefined {
-  const node = m.keys.get(key);
-  if (!node?.range) return undefined;
-  const pos = m.ctx.lc.linePos(node.range[0]);
-  return { file: m.ctx.file, line: pos.line, column: pos.col, offset: node.range[0], endOffset: node.range[1] };
 }
 
 /** V-5 basics for `fork_from`. */
 function checkFork(model: FlowModel, m: StepModel): boolean {
   const { ctx, step } = m;
   const fork = step.forkFrom!;
-  const at = toLoc(m, 'fork_from') ?? step.loc;
+  const at = locOf(m.ctx, m.keys.get('fork_from')) ?? step.loc;
   if (fork.startsWith('$job.')) {
     const name = fork.slice(5);
     const v = model.vars.find((x) => x.name === name);

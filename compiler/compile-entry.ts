@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { compilePath, compileText } from './compile-flow.js';
 import { CODES } from './codes.js';
-import type { Diagnostic } from './diagnostic.js';
+import { hasErrors, type Diagnostic } from './diagnostic.js';
 import type { CompiledFlow } from './ir.js';
 import { findProjectDir, flowFileAt } from './resolve-flow-ref.js';
 import type { CompileSession } from './source-context.js';
@@ -44,8 +44,7 @@ function internal(session: CompileSession, file: string, e: unknown): CompileRes
 }
 
 function finish(session: CompileSession, flow: CompiledFlow | null): CompileResult {
-  const hasError = session.diagnostics.some((d) => d.severity === 'error');
-  return { flow: hasError ? null : flow, diagnostics: session.diagnostics, sources: session.sources };
+  return { flow: hasErrors(session.diagnostics) ? null : flow, diagnostics: session.diagnostics, sources: session.sources };
 }
 
 /** Compile a single flow file, or a directory holding FLOW.yaml. */

@@ -151,7 +151,6 @@ export function toJS(ctx: SourceContext, node: Node | null | undefined): unknown
 }
 
 export const isMapNode = (n: Node | null | undefined): n is YAMLMap => !!n && isMap(n);
-export const isSeqNode = (n: Node | null | undefined): boolean => !!n && isSeq(n);
 
 /** A short name for the YAML type of a node, for "expected X, got Y" messages. */
 export function typeName(ctx: SourceContext, node: Node | null): string {

@@ -23,7 +23,6 @@ const MUSTACHE = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/y;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A key's value inside `$name.key`: strings raw, null → "", nested → JSON, else Python str. */
-const renderKeyValue = (v: unknown): string => renderValue(v);
 
 export function renderTemplate(text: string, values: Record<string, unknown>, opts: RenderOptions): string {
   if (typeof text !== 'string') return '';
@@ -57,7 +56,7 @@ export function renderTemplate(text: string, values: Record<string, unknown>, op
     if (!ref.braced && isObject(value) && text[i] === '.') {
       const key = longestKey(value, text, i + 1);
       if (key !== null) {
-        out += quote(renderKeyValue(Object.getOwnPropertyDescriptor(value, key)?.value));
+        out += quote(renderValue(Object.getOwnPropertyDescriptor(value, key)?.value));
         i += 1 + key.length;
         continue;
       }
