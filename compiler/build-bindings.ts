@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { AfterEntry, Binding, BindingSource, WhenClause } from './ir.js';
 import type { BindingInfo, StepModel } from './model.js';
 import { parseExpr } from './parse-expr.js';
-import { entries, IDENT, locOf, report, toJS, typeName, type SourceContext } from './source-context.js';
+import { entries, IDENT, locOf, report, toJS, typeName, type SourceContext, isNullNode } from './source-context.js';
 
 const BAD_SOURCE = "Expected 'step_name.field_name' or '$job.field_name'";
 
@@ -126,7 +126,7 @@ function buildOneBinding(ctx: SourceContext, local: string, value: Node | null, 
 export function buildAfter(m: StepModel, key: string, node: Node | null, allowGroups: boolean): AfterEntry[] {
   const { ctx } = m;
   const out: AfterEntry[] = [];
-  if (!node || toJS(ctx, node) === null) return out;
+  if (isNullNode(ctx, node)) return out;
   const name = (n: Node | null): string | null => {
     if (n && isScalar(n) && typeof n.value === 'string' && n.value.trim() !== '') {
       m.afterLocs.set(`${key}:${n.value}`, locOf(ctx, n));

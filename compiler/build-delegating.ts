@@ -8,7 +8,7 @@ import { parseSource } from './build-bindings.js';
 import { readEnum } from './build-policies.js';
 import type { CompiledFlow, VarDecl } from './ir.js';
 import type { StepModel } from './model.js';
-import { IDENT, report, toJS, typeName, type SourceContext } from './source-context.js';
+import { IDENT, report, toJS, typeName, type SourceContext, isNullNode } from './source-context.js';
 
 export interface NestedCompiler {
   /** Compile an inline `flow:` mapping; `inferred` vars are used when it has no `inputs:` (F-10.2). */
@@ -93,7 +93,7 @@ function buildForEach(m: StepModel, flowNode: Node | null, prefix: string, neste
 
 function compileBody(m: StepModel, flowNode: Node | null, prefix: string, nested: NestedCompiler, inferred: VarDecl[] | null): CompiledFlow | null {
   const { ctx, step } = m;
-  if (!flowNode || toJS(ctx, flowNode) === null) {
+  if (!flowNode || isNullNode(ctx, flowNode)) {
     report(ctx, 'FLOW_MISSING_KEY', step.loc ?? null, `Step '${step.name}': ${step.kind === 'for_each' ? 'for_each' : 'sub-flow'} step needs 'flow' (an inline mapping with steps, or a reference)`);
     return null;
   }

@@ -9,7 +9,7 @@ import { buildVars } from './build-outputs.js';
 import { buildStep } from './build-step.js';
 import type { CompiledFlow, VarDecl } from './ir.js';
 import type { FlowModel } from './model.js';
-import { didYouMean, entries, report, toJS, typeName, type SourceContext } from './source-context.js';
+import { didYouMean, entries, report, toJS, typeName, type SourceContext, isNullNode } from './source-context.js';
 
 const TOP_KEYS = [
   'steps', 'name', 'author', 'description', 'version', 'forked_from', 'visibility', 'archived', 'containment', 'readme', 'inputs', 'config', 'requires',
@@ -96,7 +96,7 @@ export function buildFlow(ctx: SourceContext, root: YAMLMap, nestedCompiler: Nes
 
 /** True when `requires` is present and well-formed. */
 function checkRequires(ctx: SourceContext, node: Node | null): boolean {
-  if (!node || toJS(ctx, node) === null) return false;
+  if (isNullNode(ctx, node)) return false;
   if (!isSeq(node)) {
     report(ctx, 'FLOW_BAD_TYPE', node, `'requires' must be a list, got ${typeName(ctx, node)}`);
     return false;

@@ -5,7 +5,7 @@
 import { isMap, isSeq, type Node } from 'yaml';
 import type { OutputSpec, VarDecl, VarType } from './ir.js';
 import type { StepModel } from './model.js';
-import { entries, IDENT, locOf, report, toJS, typeName, type SourceContext } from './source-context.js';
+import { entries, IDENT, locOf, report, toJS, typeName, type SourceContext, isNullNode } from './source-context.js';
 
 export const VAR_TYPES: readonly VarType[] = ['str', 'text', 'number', 'bool', 'choice', 'session'];
 
@@ -20,7 +20,7 @@ function readType(ctx: SourceContext, node: Node | null, what: string): VarType 
 export function buildOutputs(m: StepModel, node: Node | null, keyName: string): void {
   const { ctx, step } = m;
   const what = `Step '${step.name}'`;
-  if (!node || toJS(ctx, node) === null) return;
+  if (isNullNode(ctx, node)) return;
   const seen = new Set<string>();
   const add = (spec: OutputSpec, at: Node | null) => {
     if (seen.has(spec.name)) {
@@ -60,7 +60,7 @@ export function buildOutputs(m: StepModel, node: Node | null, keyName: string): 
 
 function buildOutputSpec(ctx: SourceContext, name: string, node: Node | null, what: string): OutputSpec | null {
   const spec: OutputSpec = { name, type: 'str', required: true, hasDefault: false, description: '' };
-  if (!node || toJS(ctx, node) === null) return spec;
+  if (isNullNode(ctx, node)) return spec;
   if (!isMap(node)) {
     report(ctx, 'FLOW_BAD_OUTPUTS', node, `${what}: field spec must be a mapping, got ${typeName(ctx, node)}`);
     return null;
@@ -113,7 +113,7 @@ function buildOutputSpec(ctx: SourceContext, name: string, node: Node | null, wh
 
 /** `inputs:`/`config:` blocks of a flow (F-3.1). */
 export function buildVars(ctx: SourceContext, node: Node | null, origin: 'inputs' | 'config', out: VarDecl[], locs: Map<string, ReturnType<typeof locOf>>): void {
-  if (!node || toJS(ctx, node) === null) return;
+  if (isNullNode(ctx, node)) return;
   if (!isMap(node)) {
     report(ctx, 'FLOW_BAD_TYPE', node, `'${origin}' must be a mapping of variable name → spec, got ${typeName(ctx, node)}`);
     return;

@@ -6,7 +6,7 @@ import { isMap, isSeq, type Node } from 'yaml';
 import type { CacheSpec, DecoratorSpec, ExitAction, ExitRule, StepLimits } from './ir.js';
 import type { StepModel } from './model.js';
 import { parseExpr } from './parse-expr.js';
-import { entries, locOf, report, toJS, typeName } from './source-context.js';
+import { entries, locOf, report, toJS, typeName, isNullNode } from './source-context.js';
 
 export const DECORATOR_TYPES = ['retry', 'timeout', 'fallback', 'notification'] as const;
 const ACTIONS: ExitAction[] = ['advance', 'loop', 'escalate', 'abandon'];
@@ -14,7 +14,7 @@ const ACTIONS: ExitAction[] = ['advance', 'loop', 'escalate', 'abandon'];
 export function buildExits(m: StepModel, node: Node | null): void {
   const { ctx, step } = m;
   const what = `Step '${step.name}'`;
-  if (!node || toJS(ctx, node) === null) return;
+  if (isNullNode(ctx, node)) return;
   if (!isSeq(node)) {
     report(ctx, 'FLOW_BAD_EXIT', node, `${what}: 'exits' must be a list of rules, got ${typeName(ctx, node)}`);
     m.broken = true;
@@ -84,7 +84,7 @@ export function buildExits(m: StepModel, node: Node | null): void {
 
 export function buildDecorators(m: StepModel, node: Node | null): void {
   const { ctx, step } = m;
-  if (!node || toJS(ctx, node) === null) return;
+  if (isNullNode(ctx, node)) return;
   if (!isSeq(node)) {
     report(ctx, 'FLOW_BAD_TYPE', node, `Step '${step.name}': 'decorators' must be a list of {type, config}`);
     m.broken = true;
@@ -124,7 +124,7 @@ export function buildLimits(m: StepModel, node: Node | null): void {
   const { ctx, step } = m;
   const limits: StepLimits = { maxInfraRetries: 3 };
   step.limits = limits;
-  if (!node || toJS(ctx, node) === null) return;
+  if (isNullNode(ctx, node)) return;
   if (!isMap(node)) {
     report(ctx, 'FLOW_BAD_TYPE', node, `Step '${step.name}': 'limits' must be a mapping`);
     m.broken = true;
@@ -189,7 +189,7 @@ export function buildCache(m: StepModel, node: Node | null): void {
 
 export function buildDerived(m: StepModel, node: Node | null): void {
   const { ctx, step } = m;
-  if (!node || toJS(ctx, node) === null) return;
+  if (isNullNode(ctx, node)) return;
   if (!isMap(node)) {
     report(ctx, 'FLOW_BAD_TYPE', node, `Step '${step.name}': 'derived_outputs' must be a mapping name → expression`);
     m.broken = true;

@@ -150,6 +150,12 @@ export function toJS(ctx: SourceContext, node: Node | null | undefined): unknown
   }
 }
 
+/** An absent or null value (`key:` or `key: null`, also through an alias): no JS copy of the node is built. */
+export function isNullNode(ctx: SourceContext, node: Node | null | undefined): boolean {
+  const d = deref(ctx, node);
+  return !d || (isScalar(d) && d.value === null);
+}
+
 export const isMapNode = (n: Node | null | undefined): n is YAMLMap => !!n && isMap(n);
 
 /** A short name for the YAML type of a node, for "expected X, got Y" messages. */
