@@ -13,13 +13,6 @@ export const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** Resolved relative to the repo root (the shared docs sit next to the checkout). */
 export const SHARED_GEN = path.resolve(REPO, '..', 'shared', 'bench', 'gen_flows.sh');
 
-export interface Workload {
-  name: string;
-  /** Script executions the workload performs (the floor spawns as many). */
-  scriptRuns: number;
-  file: string;
-}
-
 export const STANDARD: ReadonlyArray<[string, number]> = [
   ['one', 1],
   ['chain50', 50],

@@ -2,18 +2,16 @@
  * `stepwise validate` / `schema` / `diagram` through the real binary (conformance
  * c26–c29, V-1…V-6, CLI-2 exit codes, the JSON shape of conformance/README.md).
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonOut, REPO, runCli, SHARED } from '../support/cli.js';
+import { parseJsonOut, runCli, SHARED } from '../support/cli.js';
 
 const CASES = ['c26-validate-unknown-step', 'c27-validate-cycle', 'c28-validate-bad-expression', 'c29-validate-loop-target'];
 let work: string;
 
 beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
   work = mkdtempSync(join(tmpdir(), 'stepwise-validate-'));
 }, 120_000);
 

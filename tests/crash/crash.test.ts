@@ -11,11 +11,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Stepwise } from '../../runtime/types.js';
 import { killAtLine, prepareDriver, runClean, startDriver, waitFor } from './harness.js';
 import { NON_RETRIABLE_STEP } from './crash-flow.js';
 import { ledgerLines } from './inspect.js';
-import { runScenario } from './scenario.js';
+import { openStore, runScenario } from './scenario.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const MIN_KILLS = 50;
@@ -47,13 +46,8 @@ const engine = await probeEngine();
 if (!engine.ok) console.warn(`[tests/crash] SKIPPED: engine not ready — a one-step probe job did not complete: ${engine.reason}`);
 
 afterAll(() => {
-  if (process.env.STEPWISE_KEEP_TEST_TMP !== "1") for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  if (process.env.STEPWISE_KEEP_TEST_TMP !== '1') for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function openStore(projectDir: string): Promise<Stepwise> {
-  const { openStepwise } = await import('../../runtime/index.js');
-  return openStepwise({ projectDir });
-}
 
 describe('crash recovery under SIGKILL (DESIGN D-R2, SPEC E-23)', () => {
   it.skipIf(!engine.ok)(

@@ -29,7 +29,8 @@ export interface ScenarioResult {
   interrupted: number;
 }
 
-async function openStore(projectDir: string): Promise<Stepwise> {
+/** The engine on a crash-test project (loaded lazily: the suite first checks the engine exists). */
+export async function openStore(projectDir: string): Promise<Stepwise> {
   const { openStepwise } = await import('../../runtime/index.js');
   return openStepwise({ projectDir });
 }

@@ -3,6 +3,7 @@
  * (CLI-2 exit codes, CLI-4 modes, CLI-5 --wait JSON, CLI-6 commands, E-14 control).
  */
 import { describe, expect, it } from 'vitest';
+import { killRunner } from '../support/cli.js';
 import { project, sw, swJson, SLOW_FLOW } from './helpers.js';
 
 describe('CLI-4 run modes and CLI-6 job commands', () => {
@@ -121,14 +122,11 @@ describe('CLI-5 / CLI-2 interrupting a --wait', () => {
   });
 
   it('E-23 resume of a job whose runner was SIGKILLed takes it over: the running step is re-attached, the job completes', async () => {
-    const { spawnSync } = await import('node:child_process');
     const dir = project({ 'slow.flow.yaml': SLOW_FLOW });
     const started = await swJson(dir, 'run', 'slow.flow.yaml', '--async');
     const jobId = started.json.job_id;
     await new Promise((r) => setTimeout(r, 300)); // step a is running (sleep 0.6)
-    const pids = spawnSync('pgrep', ['-f', `__drive ${jobId}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-    expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    expect(killRunner(jobId).length).toBeGreaterThan(0);
     const r = await swJson(dir, 'resume', jobId, '--wait');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`Job ${jobId} is running: following it here`);

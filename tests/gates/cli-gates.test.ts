@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, parseJsonOut, runCli } from '../support/cli.js';
+import { BIN, killRunner, parseJsonOut, runCli } from '../support/cli.js';
 
 const EXTERNAL = `name: ext
 steps:
@@ -167,9 +167,7 @@ describe('E-15.3 polling survives its runner (real CLI)', () => {
     const started = parseJsonOut(await runCli(['run', 'FLOW.yaml', '--async'], { cwd: dir }));
     const jobId = started.job_id;
     await waitForRunStatus(dir, jobId, 'wait', 'suspended');
-    const pids = spawnSync('pgrep', ['-f', `__drive ${jobId}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-    expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    expect(killRunner(jobId).length).toBeGreaterThan(0);
     await sleep(200);
     writeFileSync(join(dir, 'go'), '');
     const w = await runCli(['wait', jobId], { cwd: dir });
@@ -191,20 +189,19 @@ describe('E-15.3 polling survives its runner (real CLI)', () => {
 describe('E-15.3 poll-now (real CLI)', () => {
   it('asks the live runner for a check at once; with the runner gone, checks here and drives the job on', async () => {
     const slow = POLL.replace('interval_seconds: 1', 'interval_seconds: 3600');
-    for (const killRunner of [false, true]) {
+    for (const orphaned of [false, true]) {
       const dir = project({ 'FLOW.yaml': slow });
       const jobId = parseJsonOut(await runCli(['run', 'FLOW.yaml', '--async'], { cwd: dir })).job_id;
       await waitForRunStatus(dir, jobId, 'wait', 'suspended');
       const runId: string = (await statusOf(dir, jobId)).steps.find((x: any) => x.name === 'wait').runs[0].run_id;
-      if (killRunner) {
-        const pids = spawnSync('pgrep', ['-f', `__drive ${jobId}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-        for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+      if (orphaned) {
+        killRunner(jobId);
         await sleep(200);
       }
       writeFileSync(join(dir, 'go'), '');
       const p = await runCli(['poll-now', runId, '--output', 'json'], { cwd: dir });
       expect(p.code).toBe(0);
-      expect(parseJsonOut(p)).toMatchObject(killRunner ? { status: 'checked', ready: true, check_count: 1 } : { status: 'requested', run_id: runId });
+      expect(parseJsonOut(p)).toMatchObject(orphaned ? { status: 'checked', ready: true, check_count: 1 } : { status: 'requested', run_id: runId });
       const w = await runCli(['wait', jobId], { cwd: dir, timeoutMs: 20_000 });
       expect(parseJsonOut(w)).toMatchObject({ status: 'completed', outputs: [{ ok: 1 }] });
     }

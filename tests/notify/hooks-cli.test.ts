@@ -7,14 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonOut, REPO, runCli } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { parseJsonOut, runCli } from '../support/cli.js';
 import { CHAIN_FLOW, makeProject, ms, readEvents } from './support.js';
 import { readProcStat } from '../../runtime/executors/process-group.js';
-
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 
 /** A hook that copies its stdin, its event file and its env into $HOOK_OUT (one set per run). */
 const RECORDING_HOOK = `#!/bin/sh

@@ -2,20 +2,15 @@
  * P-6 webhooks through the real CLI (`run --wait --notify`), D-12: deliveries never block
  * the engine; retries with backoff; final failures recorded as `webhook.failed`.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonOut, REPO, runCli } from '../support/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseJsonOut, runCli } from '../support/cli.js';
 import { CHAIN_FLOW, makeProject, ms, readEvents, startReceiver, type Receiver } from './support.js';
 
 const JOB_EVENTS = ['job.started', 'step.started', 'step.completed', 'step.started', 'step.completed', 'step.started', 'step.completed', 'job.completed'];
 
 const lifecycle = (type: string): boolean => type.startsWith('job.') || type.startsWith('step.');
-
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
-}, 120_000);
 
 let receiver: Receiver | null = null;
 afterEach(async () => {

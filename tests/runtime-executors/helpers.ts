@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CompiledStep, DecoratorSpec } from '../../compiler/ir.js';
-import type { ExecutorContext, ExecutorResult, SpawnInfo } from '../../runtime/executors/types.js';
+import type { ExecutorContext, SpawnInfo } from '../../runtime/executors/types.js';
 
 export function makeStep(overrides: Partial<CompiledStep> = {}): CompiledStep {
   return {
@@ -71,10 +71,6 @@ export function makeCtx(root: string, overrides: Partial<ExecutorContext> = {}):
     spawns,
     ...overrides,
   };
-}
-
-export function artifactOf(r: ExecutorResult): Record<string, unknown> | undefined {
-  return r.kind === 'watch' ? undefined : r.artifact;
 }
 
 /** Linux process state from /proc ("Z" = zombie), or null when the pid is gone. */

@@ -1,5 +1,5 @@
 /** Runs the real `stepwise` binary (bin/stepwise.js → dist/cli.js) as a child process. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,4 +42,11 @@ export function parseJsonOut(r: CliResult): any {
   } catch {
     throw new Error(`expected one JSON object on stdout, got:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
   }
+}
+
+/** SIGKILLs the detached `__drive <job>` runner of a `run --async` job; returns the pids it killed. */
+export function killRunner(jobId: string): number[] {
+  const pids = spawnSync('pgrep', ['-f', `__drive ${jobId}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  return pids;
 }
