@@ -4,17 +4,13 @@
  * commands that need a project exit 4 with a hint.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { findProjectDir as findNearestProject } from '../compiler/resolve-flow-ref.js';
 import { CliError } from './cli-error.js';
 
+/** The compiler's F-1.3 walk (flows resolve bare names against the same project). */
 export function findProjectDir(start: string): string | null {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, '.stepwise'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
+  return findNearestProject(start) ?? null;
 }
 
 /** The project dir for commands that need an existing project (exit 4 otherwise, CLI-2). */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStepwise } from '../../runtime/index.js';
 import { compile, fakeScript, tmpProject } from '../runtime/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const FLOW = `
 name: gate
@@ -20,10 +21,7 @@ steps:
     outputs: [done]
 `;
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-}
+const until = (cond: () => boolean, ms = 5000): Promise<boolean> => waitFor(cond, ms, 10);
 
 describe('E-15 external steps through the API', () => {
   it('E-15.1 suspends with step.suspended and a Stage B prompt; E-15.2 fulfils with coercion, derived outputs, then continues', async () => {

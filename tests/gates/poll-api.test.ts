@@ -7,11 +7,9 @@ import { openStepwise } from '../../runtime/index.js';
 import type { Stepwise } from '../../runtime/types.js';
 import { classifyCheckOutput, checkErrorText, runCheck } from '../../runtime/watch/run-check.js';
 import { compile, fakeScript, tmpProject } from '../runtime/helpers.js';
+import { waitFor } from '../support/wait.js';
 
-async function until(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-}
+const until = (cond: () => boolean, ms = 8000): Promise<boolean> => waitFor(cond, ms, 20);
 
 const clock = () => {
   let t = Date.parse('2026-01-01T00:00:00Z');

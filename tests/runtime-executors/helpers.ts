@@ -91,11 +91,4 @@ export function isGone(pid: number): boolean {
   return s === null || s === 'Z';
 }
 
-export async function waitFor(pred: () => boolean, timeoutMs = 5000, stepMs = 20): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return pred();
-}
+export { waitFor } from '../support/wait.js';

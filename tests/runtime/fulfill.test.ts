@@ -5,10 +5,9 @@ import { Engine } from '../../runtime/engine/engine.js';
 import { createExecutorHost } from '../../runtime/engine/executor-host.js';
 import { Store } from '../../runtime/store/store.js';
 import { compile, fakeScript, tmpProject } from './helpers.js';
+import { waitFor } from '../support/wait.js';
 
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-}
+const until = (cond: () => boolean): Promise<boolean> => waitFor(cond, 2500, 5);
 
 describe('E-15.2 fulfil a suspended run', () => {
   it('derived outputs apply, watch.fulfilled is emitted, the job continues downstream', async () => {
