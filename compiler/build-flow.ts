@@ -10,11 +10,11 @@ import { buildStep } from './build-step.js';
 import type { CompiledFlow, VarDecl } from './ir.js';
 import type { FlowModel } from './model.js';
 import { didYouMean, entries, report, toJS, typeName, type SourceContext, isNullNode } from './source-context.js';
+import { VISIBILITY } from './flow-vocabulary.js';
 
 const TOP_KEYS = [
   'steps', 'name', 'author', 'description', 'version', 'forked_from', 'visibility', 'archived', 'containment', 'readme', 'inputs', 'config', 'requires',
 ];
-const VISIBILITY = ['interactive', 'background', 'internal'] as const;
 
 export interface BuildOptions {
   sourceFile?: string;

@@ -6,8 +6,8 @@ import { isMap, isSeq, type Node } from 'yaml';
 import type { OutputSpec, VarDecl, VarType } from './ir.js';
 import type { StepModel } from './model.js';
 import { entries, IDENT, locOf, report, toJS, typeName, type SourceContext, isNullNode } from './source-context.js';
+import { VAR_TYPES } from './flow-vocabulary.js';
 
-export const VAR_TYPES: readonly VarType[] = ['str', 'text', 'number', 'bool', 'choice', 'session'];
 
 function readType(ctx: SourceContext, node: Node | null, what: string): VarType | null {
   const v = toJS(ctx, node);

@@ -7,9 +7,8 @@ import type { CacheSpec, DecoratorSpec, ExitAction, ExitRule, StepLimits } from 
 import type { StepModel } from './model.js';
 import { parseExpr } from './parse-expr.js';
 import { entries, locOf, report, toJS, typeName, isNullNode } from './source-context.js';
+import { DECORATOR_TYPES, EXIT_ACTIONS } from './flow-vocabulary.js';
 
-export const DECORATOR_TYPES = ['retry', 'timeout', 'fallback', 'notification'] as const;
-const ACTIONS: ExitAction[] = ['advance', 'loop', 'escalate', 'abandon'];
 
 export function buildExits(m: StepModel, node: Node | null): void {
   const { ctx, step } = m;
@@ -47,8 +46,8 @@ export function buildExits(m: StepModel, node: Node | null): void {
     const action = e.get('action');
     if (action) {
       const v = toJS(ctx, action.value);
-      if (typeof v !== 'string' || !(ACTIONS as string[]).includes(v)) {
-        report(ctx, 'FLOW_BAD_EXIT', action.value, `${rw}: invalid action '${String(v)}' (expected ${ACTIONS.join(', ')})`);
+      if (typeof v !== 'string' || !(EXIT_ACTIONS as string[]).includes(v)) {
+        report(ctx, 'FLOW_BAD_EXIT', action.value, `${rw}: invalid action '${String(v)}' (expected ${EXIT_ACTIONS.join(', ')})`);
         m.broken = true;
       } else rule.action = v as ExitAction;
     }

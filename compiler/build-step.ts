@@ -12,8 +12,8 @@ import type { CompiledStep, StepKind } from './ir.js';
 import type { StepModel } from './model.js';
 import { didYouMean, entries, IDENT, locOf, report, toJS, typeName, type SourceContext } from './source-context.js';
 import { readSource } from './source-fs.js';
+import { EXECUTOR_TYPES } from './flow-vocabulary.js';
 
-export const EXECUTOR_TYPES = ['script', 'external', 'poll', 'llm', 'agent', 'mock_llm'] as const;
 
 /** Keys each executor reads from the step mapping (F-5). */
 const EXECUTOR_KEYS: Record<string, string[]> = {

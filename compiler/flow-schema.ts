@@ -4,12 +4,14 @@
  * additionalProperties, items, enum, anyOf, minItems, minProperties, pattern, $ref — and
  * is looser than the compiler (expressions, references and the graph are checked there).
  */
+import { DECORATOR_TYPES, EXECUTOR_TYPES, EXIT_ACTIONS, VAR_TYPES, VISIBILITY } from './flow-vocabulary.js';
+
 const str = { type: 'string' };
 const bool = { type: 'boolean' };
 const num = { type: 'number' };
 const int = { type: 'integer' };
 const strOrList = { anyOf: [str, { type: 'array', items: str }] };
-const varType = { enum: ['str', 'text', 'number', 'bool', 'choice', 'session'] };
+const varType = { enum: [...VAR_TYPES] };
 const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 
 const fieldSpec = {
@@ -70,7 +72,7 @@ const exitRule = {
   type: 'object',
   additionalProperties: false,
   required: ['when'],
-  properties: { name: str, when: {}, action: { enum: ['advance', 'loop', 'escalate', 'abandon'] }, target: str, max_iterations: int },
+  properties: { name: str, when: {}, action: { enum: [...EXIT_ACTIONS] }, target: str, max_iterations: int },
 };
 
 const step = {
@@ -79,7 +81,7 @@ const step = {
   properties: {
     description: str,
     run: { type: 'string', description: 'Shell command (script executor).' },
-    executor: { enum: ['script', 'external', 'poll', 'llm', 'agent', 'mock_llm'] },
+    executor: { enum: [...EXECUTOR_TYPES] },
     command: str,
     config: { type: 'object' },
     prompt: str,
@@ -118,7 +120,7 @@ const step = {
     exits: { type: 'array', items: exitRule },
     decorators: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { enum: ['retry', 'timeout', 'fallback', 'notification'] }, config: { type: 'object' } } },
+      items: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { enum: [...DECORATOR_TYPES] }, config: { type: 'object' } } },
     },
     idempotency: str,
     limits: {
@@ -143,7 +145,7 @@ const flow = {
     description: str,
     version: { anyOf: [str, num] },
     forked_from: str,
-    visibility: { enum: ['interactive', 'background', 'internal'] },
+    visibility: { enum: [...VISIBILITY] },
     archived: bool,
     containment: str,
     readme: str,
