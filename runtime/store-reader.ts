@@ -1,7 +1,7 @@
 /** The read side of the store (`Stepwise.store`): parsed records, E-13 outputs, D-14 failure info. */
 import type { CompiledFlow } from '../compiler/ir.js';
 import { completedOutputs, terminalOutputs } from './logic/terminal-outputs.js';
-import type { Store } from './store/store.js';
+import { failureOf, pauseOf, type Store } from './store/store.js';
 import type { JobStatus, PauseInfo, RunRecord, StoreReader } from './types.js';
 
 function runsByStep(runs: RunRecord[]): (step: string) => RunRecord[] {
@@ -33,10 +33,8 @@ export function createStoreReader(store: Store): StoreReader {
     failureInfo(jobId) {
       const row = store.getJobRow(jobId);
       if (!row) return { error: `Job not found: ${jobId}`, failedStep: null };
-      if (row.failure) {
-        const f = JSON.parse(row.failure) as { error: string; step: string | null };
-        return { error: f.error, failedStep: f.step ?? null };
-      }
+      const f = failureOf(row);
+      if (f) return { error: f.error, failedStep: f.step ?? null };
       const failed = store.listRuns(jobId).find((r) => r.status === 'failed');
       if (failed) return { error: failed.error ?? `Step '${failed.stepName}' failed`, failedStep: failed.stepName };
       if (row.status === 'cancelled') return { error: 'Job cancelled', failedStep: null };
@@ -45,7 +43,7 @@ export function createStoreReader(store: Store): StoreReader {
     pauseInfo(jobId): PauseInfo | null {
       const row = store.getJobRow(jobId);
       if (!row || row.status !== 'paused') return null;
-      return row.pause ? (JSON.parse(row.pause) as PauseInfo) : { reason: 'paused' };
+      return pauseOf(row) ?? { reason: 'paused' };
     },
   };
 }

@@ -38,10 +38,8 @@ function pyType(v: unknown): string {
 
 /** D-14: say why the sub-job failed (`Sub-job failed: <its error>`), not only that it did. */
 function innerReason(engine: Engine, subJobId: string): string {
-  const raw = engine.store.getJobRow(subJobId)?.failure;
-  if (typeof raw !== 'string') return '';
-  const f = JSON.parse(raw) as { error?: string; step?: string | null };
-  return f.error ? `: ${f.step ? `step '${f.step}': ` : ''}${f.error}` : '';
+  const f = engine.store.getJobFailure(subJobId);
+  return f?.error ? `: ${f.step ? `step '${f.step}': ` : ''}${f.error}` : '';
 }
 
 function depthOf(job: LiveJob): number {
@@ -134,8 +132,7 @@ export function onSubJobSettled(engine: Engine, parent: LiveJob, runId: string, 
     else if (status === 'failed' || status === 'cancelled') failAndHalt(engine, parent, run, `Sub-job ${status}${innerReason(engine, sub.id)}`);
     else if (status === 'paused' && parent.record.status === 'running') {
       // E-17.1 leaves the run delegated; the parent pauses too so a waiter sees it (D-5), and its resume resumes the sub-job.
-      const info = engine.store.getJobRow(sub.id)?.pause;
-      const why = info ? (JSON.parse(info) as { reason?: string }).reason : undefined;
+      const why = engine.store.getJobPause(sub.id)?.reason;
       engine.pauseWith(parent, { reason: 'sub_job_paused', step: run.stepName, ...(why ? { rule: why } : {}) });
     }
     return;

@@ -79,6 +79,18 @@ function withBusyRetry<T>(op: () => T, deadlineMs = 5000): T {
   }
 }
 
+export type JobFailure = { error: string; step: string | null };
+
+/** The `failure` column of a job row, parsed (written by setJobFailure). */
+export function failureOf(row: Record<string, unknown> | undefined): JobFailure | null {
+  return typeof row?.failure === 'string' ? (JSON.parse(row.failure) as JobFailure) : null;
+}
+
+/** The `pause` column of a job row, parsed (written by setJobPause). */
+export function pauseOf(row: Record<string, unknown> | undefined): PauseInfo | null {
+  return typeof row?.pause === 'string' ? (JSON.parse(row.pause) as PauseInfo) : null;
+}
+
 export class Store {
   readonly db: Database.Database;
   private stmts = new Map<string, Database.Statement>();
@@ -176,8 +188,18 @@ export class Store {
     this.st('UPDATE jobs SET status = ?, updated_at = ? WHERE id = ?').run(status, at, id);
   }
 
-  setJobFailure(id: string, failure: { error: string; step: string | null } | null): void {
+  setJobFailure(id: string, failure: JobFailure | null): void {
     this.st('UPDATE jobs SET failure = ? WHERE id = ?').run(json(failure), id);
+  }
+
+  /** What setJobFailure recorded (D-14), or null. */
+  getJobFailure(id: string): JobFailure | null {
+    return failureOf(this.getJobRow(id));
+  }
+
+  /** What setJobPause recorded (D-5), or null. */
+  getJobPause(id: string): PauseInfo | null {
+    return pauseOf(this.getJobRow(id));
   }
 
   setJobPause(id: string, pause: PauseInfo | null): void {
